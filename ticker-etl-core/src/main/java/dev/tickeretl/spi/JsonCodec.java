@@ -1,0 +1,75 @@
+package dev.tickeretl.spi;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.tickeretl.Bar;
+import dev.tickeretl.RunRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one JSON configuration for the data contract and run records, shared by every store so that all of them
+ * write byte-identical lines for the same bar.
+ */
+public final class JsonCodec {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            // Keep -04:00 / -05:00 as written: the default would rewrite offsets to UTC on read.
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private static final ObjectWriter BAR_WRITER = MAPPER.writerFor(Bar.class);
+    private static final ObjectReader BAR_READER = MAPPER.readerFor(Bar.class);
+    private static final ObjectWriter RUN_WRITER = MAPPER.writerFor(RunRecord.class).withDefaultPrettyPrinter();
+    private static final ObjectReader RUN_READER = MAPPER.readerFor(RunRecord.class);
+
+    private JsonCodec() {
+    }
+
+    /** The shared mapper; do not reconfigure it. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** One bar as a single JSON line, without the newline. */
+    public static String toJson(Bar bar) {
+        try {
+            return BAR_WRITER.writeValueAsString(bar);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise bar " + bar.key(), e);
+        }
+    }
+
+    /** Parses one data-contract line. */
+    public static Bar parseBar(String line) {
+        try {
+            return BAR_READER.readValue(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a data-contract bar: " + e.getMessage(), e);
+        }
+    }
+
+    public static byte[] toJson(RunRecord run) {
+        try {
+            return RUN_WRITER.writeValueAsString(run).getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise run " + run.runId(), e);
+        }
+    }
+
+    public static RunRecord parseRun(byte[] json) {
+        try {
+            return RUN_READER.readValue(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a run record: " + e.getMessage(), e);
+        }
+    }
+}
