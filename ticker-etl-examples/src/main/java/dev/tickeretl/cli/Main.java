@@ -1,6 +1,8 @@
 package dev.tickeretl.cli;
 
 import dev.tickeretl.TickerEtlException;
+import java.io.PrintWriter;
+import java.time.Clock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,17 +23,30 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
-    public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+    /** Runs the command line with the given streams and returns the exit code; tests call this. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(out, err, Clock.systemUTC()).execute(args);
+    }
+
+    /** The configured command line; {@code clock} decides "today" for defaults and validation. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, Clock clock) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine cli = new CommandLine(new Main(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == IngestCommand.class ? type.cast(new IngestCommand(clock)) : defaults.create(type);
+            }
+        });
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("ticker-etl: " + message(e));
             return e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     private static String message(Exception e) {
