@@ -85,7 +85,7 @@ final class FileStore implements BarStore {
         Path dir = file.getParent();
         String name = file.getFileName().toString();
         try {
-            Files.createDirectories(dir);
+            boolean newDirectory = createDirectories(dir);
             try (PartitionLock lock = PartitionLock.acquire(dir.resolve("." + name + LOCK_SUFFIX))) {
                 removeTempDebris(dir, name);
                 PartitionMerge.Result merged = PartitionMerge.merge(readPartition(file), incoming);
@@ -94,6 +94,9 @@ final class FileStore implements BarStore {
                 }
                 byte[] bytes = PartitionMerge.encode(merged.bars());
                 replaceAtomically(file, bytes);
+                if (newDirectory) {
+                    syncAncestors(dir);
+                }
                 return merged.toWriteResult(1, bytes.length);
             }
         } catch (IOException e) {
@@ -108,12 +111,15 @@ final class FileStore implements BarStore {
         Path file = root.resolve(StoreLayout.runPath(runId));
         Path dir = file.getParent();
         try {
-            Files.createDirectories(dir);
+            boolean newDirectory = createDirectories(dir);
             // One lock for all run records: they are written twice per run, so contention is no concern, and it
             // makes removing a crashed writer's temp files safe.
             try (PartitionLock lock = PartitionLock.acquire(dir.resolve(RUNS_LOCK))) {
                 removeTempDebris(dir, null);
                 replaceAtomically(file, JsonCodec.toJson(run));
+            }
+            if (newDirectory) {
+                syncAncestors(dir);
             }
         } catch (IOException e) {
             throw new StoreException("store " + uri + ": cannot write run record " + file + ": "
@@ -221,6 +227,26 @@ final class FileStore implements BarStore {
             throw e;
         }
         syncDirectory(dir);
+    }
+
+    /** Creates {@code dir} and its parents as needed; true when {@code dir} did not exist. */
+    private static boolean createDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return false;
+        }
+        Files.createDirectories(dir);
+        return true;
+    }
+
+    /**
+     * Makes new directories durable: a directory's entry lives in its parent, so after creating a partition's
+     * directories the parents up to the root are synced too, or a power cut could lose a partition we reported
+     * written.
+     */
+    private void syncAncestors(Path dir) {
+        for (Path d = dir.getParent(); d != null && d.startsWith(root); d = d.getParent()) {
+            syncDirectory(d);
+        }
     }
 
     /** Makes the rename itself durable. Not every platform can open a directory for this, hence best effort. */
