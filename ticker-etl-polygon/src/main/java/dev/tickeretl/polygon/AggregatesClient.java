@@ -255,6 +255,11 @@ final class AggregatesClient {
                 return retry("no answer within the request-timeout " + settings.requestTimeout() + " on " + path,
                         attemptNo);
             }
+            if (cause instanceof EOFException || cause instanceof IOException
+                    && String.valueOf(cause.getMessage()).contains("bytes received")) {
+                // The connection closed before Content-Length (or the last chunk) was reached.
+                return retry("a truncated body on " + path + " (" + describe(cause) + ")", attemptNo);
+            }
             if (cause instanceof IOException) {
                 return retry("connection failed on " + path + " (" + describe(cause) + ")", attemptNo);
             }
@@ -312,9 +317,12 @@ final class AggregatesClient {
             page = gzipped(response)
                     ? PageParser.parse(new GZIPInputStream(new ByteArrayInputStream(body)), target)
                     : PageParser.parse(body, target);
-        } catch (JsonEOFException | EOFException e) {
+        } catch (EOFException e) {
             return retry("a truncated body (the JSON ends early) on " + path, attemptNo);
         } catch (JsonProcessingException e) {
+            if (e instanceof JsonEOFException || String.valueOf(e.getOriginalMessage()).contains("end-of-input")) {
+                return retry("a truncated body (the JSON ends early) on " + path, attemptNo);
+            }
             return retry("malformed JSON on " + path + " (" + sanitize(e.getOriginalMessage()) + ")", attemptNo);
         } catch (ZipException e) {
             return retry("a corrupt gzip body on " + path, attemptNo);
@@ -423,7 +431,8 @@ final class AggregatesClient {
     }
 
     private static String seconds(long nanos) {
-        return String.format(Locale.ROOT, "%.1f", nanos / 1e9);
+        return nanos % 1_000_000_000L == 0 ? Long.toString(nanos / 1_000_000_000L)
+                : String.format(Locale.ROOT, "%.1f", nanos / 1e9);
     }
 
     private static String statusName(int status) {

@@ -106,6 +106,10 @@ public final class PolygonSource implements Source {
         }
     }
 
+    Settings settings() {
+        return settings;
+    }
+
     @Override
     public String toString() {
         return "PolygonSource[" + settings.baseUrl() + ", plan " + settings.plan().name().toLowerCase(Locale.ROOT)
