@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
+import dev.failsafe.RetryPolicyBuilder;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.spi.TickerRange;
 import java.io.ByteArrayInputStream;
@@ -166,15 +167,18 @@ final class AggregatesClient {
         long started = System.nanoTime();
         long budget = settings.retryBudget().toNanos();
         AtomicInteger attempts = new AtomicInteger();
-        RetryPolicy<Attempt> policy = RetryPolicy.<Attempt>builder()
+        RetryPolicyBuilder<Attempt> builder = RetryPolicy.<Attempt>builder()
                 .handleResultIf(a -> a instanceof Attempt.Retry)
                 .abortOn(Throwable.class)
                 // Retrying before the server's Retry-After would only earn another 429: give up at once instead.
                 .abortIf(a -> a instanceof Attempt.Retry r && r.serverAsked()
                         && System.nanoTime() - started + r.delay().toNanos() > budget)
                 .withDelayFn(ctx -> ctx.getLastResult() instanceof Attempt.Retry r ? r.delay() : Duration.ZERO)
-                .withMaxRetries(-1)
-                .withMaxDuration(settings.retryBudget())
+                .withMaxRetries(budget == 0 ? 0 : -1);
+        if (budget > 0) {
+            builder.withMaxDuration(settings.retryBudget());
+        }
+        RetryPolicy<Attempt> policy = builder
                 .onRetryScheduled(e -> {
                     Attempt.Retry r = (Attempt.Retry) e.getLastResult();
                     if (r.rateLimited()) {
@@ -281,14 +285,15 @@ final class AggregatesClient {
         }
         if (status == 429) {
             counters.rateLimited.incrementAndGet();
-            Optional<Duration> asked = retryAfter(response);
+            // "Retry-After: 0" is floored at min-backoff, or a server repeating it would be hammered.
+            Optional<Duration> asked = retryAfter(response).map(this::atLeastMinBackoff);
             Duration wait = asked.orElseGet(() -> backoff(attemptNo));
             // Every worker holds off, not just this one: they all share the same quota.
             gate.holdUntil(System.nanoTime() + wait.toNanos());
             return new Attempt.Retry(answer + " on " + path, wait, asked.isPresent(), true);
         }
         if (status >= 500 || status == 408) {
-            Optional<Duration> asked = retryAfter(response);
+            Optional<Duration> asked = retryAfter(response).map(this::atLeastMinBackoff);
             return new Attempt.Retry(answer + " on " + path + serverSays(response),
                     asked.orElseGet(() -> backoff(attemptNo)), asked.isPresent(), false);
         }
@@ -374,6 +379,10 @@ final class AggregatesClient {
         long low = Math.max(min, base / 2);
         long wait = low >= base ? base : ThreadLocalRandom.current().nextLong(low, base + 1);
         return Duration.ofNanos(wait);
+    }
+
+    private Duration atLeastMinBackoff(Duration asked) {
+        return asked.compareTo(settings.minBackoff()) < 0 ? settings.minBackoff() : asked;
     }
 
     private static Optional<Duration> retryAfter(HttpResponse<?> response) {

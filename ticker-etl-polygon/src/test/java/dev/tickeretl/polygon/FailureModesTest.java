@@ -424,4 +424,30 @@ class FailureModesTest {
         assertThat(polygon.arrivals("AAPL")).hasSize(1);
         assertThat(run.elapsed()).isLessThan(Duration.ofSeconds(2));
     }
+
+    @Test
+    void aZeroRetryBudgetMeansOneAttempt() throws Exception {
+        polygon.answer("AAPL", status(503), Json.ok("AAPL", D1));
+
+        Drained run = fetch(fast(server).retryBudget(Duration.ZERO), days("AAPL"));
+
+        assertThat(run.failed().get("AAPL")).contains("HTTP 503").contains("gave up after 1 attempt ");
+        assertThat(polygon.arrivals("AAPL")).hasSize(1);
+    }
+
+    @Test
+    void gzippedPagesAreDecoded() throws Exception {
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write(Json.page("AAPL", "OK", null, Json.bar(D1, 101), Json.bar(D2, 102))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        polygon.answer("AAPL", new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+                .setHeader("Content-Encoding", "gzip").body(new okio.Buffer().write(zipped.toByteArray())).build());
+
+        Drained run = fetch(fast(server), days("AAPL"));
+
+        assertThat(run.bars("AAPL")).hasSize(2);
+        assertThat(run.failed()).isEmpty();
+    }
 }

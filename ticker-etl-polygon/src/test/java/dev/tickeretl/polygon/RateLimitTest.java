@@ -55,9 +55,10 @@ class RateLimitTest {
         List<ScriptedPolygon.Arrival> arrivals = polygon.arrivals();
         assertThat(arrivals).hasSize(6);
         for (int i = 2; i < arrivals.size(); i++) {
-            // Request i and request i-2 are never within one window (a little slack for loopback jitter).
+            // Request i and request i-2 never start within one window; arrivals get slack for request latency
+            // on a busy machine (without the limit they would arrive together).
             assertThat(arrivals.get(i).nanoTime() - arrivals.get(i - 2).nanoTime())
-                    .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(470));
+                    .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(400));
         }
         assertThat(waitedMs).isGreaterThan(0);
     }
@@ -73,9 +74,9 @@ class RateLimitTest {
             run = Drained.run(source, days(SIX.subList(0, 5).toArray(String[]::new)));
         }
 
-        // The free plan's 5 per minute: five requests need no wait at all.
+        // The free plan's 5 per minute: five requests need no wait at all (spread evenly they would take 48 s).
         assertThat(run.done()).hasSize(5);
-        assertThat(run.elapsed()).isLessThan(Duration.ofSeconds(5));
+        assertThat(run.elapsed()).isLessThan(Duration.ofSeconds(20));
     }
 
     @Test
