@@ -197,7 +197,10 @@ final class AggregatesClient {
                 throw interrupted;
             }
             counters.failedRequests.incrementAndGet();
-            throw FetchFailure.ticker("request to " + uri.getRawPath() + " failed: " + e.getCause());
+            throw FetchFailure.ticker("request to " + uri.getRawPath() + " failed: " + describe(e.getCause()));
+        } catch (RuntimeException e) {
+            counters.failedRequests.incrementAndGet();
+            throw FetchFailure.ticker("request to " + uri.getRawPath() + " failed: " + describe(e));
         }
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("source closed");

@@ -157,13 +157,15 @@ final class FetchRun {
             wanted.add(state.ticker);
         }
         Map<String, List<RawBar>> bars = new LinkedHashMap<>();
-        List<SourceEvent.Invalid> invalid = new ArrayList<>();
+        Map<String, List<SourceEvent.Invalid>> invalid = new LinkedHashMap<>();
         boolean[] delayed = {false};
         try {
             client.fetchChain(client.groupedUri(date, request.adjusted()),
                     PageParser.Target.grouped(wanted, request.adjusted()), page -> {
                         delayed[0] |= "DELAYED".equals(page.status());
-                        invalid.addAll(page.invalid());
+                        for (SourceEvent.Invalid inv : page.invalid()) {
+                            invalid.computeIfAbsent(inv.ticker(), t -> new ArrayList<>()).add(inv);
+                        }
                         for (RawBar bar : page.bars()) {
                             bars.computeIfAbsent(bar.ticker(), t -> new ArrayList<>()).add(bar);
                         }
@@ -184,10 +186,8 @@ final class FetchRun {
                 if (state.failed) {
                     continue;
                 }
-                for (SourceEvent.Invalid inv : invalid) {
-                    if (inv.ticker().equals(state.ticker)) {
-                        emit(inv);
-                    }
+                for (SourceEvent.Invalid inv : invalid.getOrDefault(state.ticker, List.of())) {
+                    emit(inv);
                 }
                 if (!mine.isEmpty()) {
                     emit(new SourceEvent.Bars(mine, offset(state.ticker, mine)));

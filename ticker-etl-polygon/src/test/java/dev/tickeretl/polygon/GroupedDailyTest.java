@@ -113,4 +113,26 @@ class GroupedDailyTest {
         assertThat(run.bars("KIMPL")).isEmpty();
         assertThat(run.bars("AAPL")).hasSize(1);
     }
+
+    @Test
+    void aWantedTickersIncompleteResultIsInvalidAndOthersAreIgnored() throws Exception {
+        polygon.answer(D1.toString(), Json.json(200, Json.grouped(
+                "{\"T\":\"AAPL\",\"o\":1,\"h\":2,\"l\":0.5,\"t\":" + MarketTime.startOfDayMs(D1) + ",\"v\":9}",
+                "{\"T\":\"XYZ\",\"o\":1}", Json.groupedBar("MSFT", D1, 370))));
+        SourceRequest oneDay = new SourceRequest(Timespan.DAY, true,
+                List.of(new TickerRange("AAPL", D1, D1), new TickerRange("MSFT", D1, D1)));
+
+        Drained run;
+        try (PolygonSource source = fast(server).plan(PolygonSource.Plan.GROUPED).build()) {
+            run = Drained.run(source, oneDay);
+        }
+
+        assertThat(run.invalid()).singleElement().satisfies(i -> {
+            assertThat(i.ticker()).isEqualTo("AAPL");
+            assertThat(i.reason()).contains("lacks required field(s) c");
+        });
+        assertThat(run.bars("AAPL")).isEmpty();
+        assertThat(run.bars("MSFT")).hasSize(1);
+        assertThat(run.done()).containsExactlyInAnyOrder("AAPL", "MSFT");
+    }
 }

@@ -147,4 +147,24 @@ class PaginationTest {
         assertThat(polygon.arrivals()).extracting(ScriptedPolygon.Arrival::authorization)
                 .containsOnly("Bearer " + KEY);
     }
+
+    @Test
+    void aTickerWithTwoRangesIsDoneOnlyAfterBoth() throws Exception {
+        polygon.answer("AAPL", Json.ok("AAPL", D1), Json.ok("AAPL", D4));
+        dev.tickeretl.spi.SourceRequest gaps = new dev.tickeretl.spi.SourceRequest(dev.tickeretl.Timespan.DAY, true,
+                List.of(new dev.tickeretl.spi.TickerRange("AAPL", D1, D1),
+                        new dev.tickeretl.spi.TickerRange("AAPL", D4, D4)));
+
+        Drained run;
+        try (PolygonSource source = fast(server).build()) {
+            run = Drained.run(source, gaps);
+        }
+
+        assertThat(polygon.arrivals()).extracting(ScriptedPolygon.Arrival::target).containsExactly(
+                "/v2/aggs/ticker/AAPL/range/1/day/2024-01-02/2024-01-02?adjusted=true&sort=asc&limit=50000",
+                "/v2/aggs/ticker/AAPL/range/1/day/2024-01-05/2024-01-05?adjusted=true&sort=asc&limit=50000");
+        assertThat(run.bars("AAPL")).hasSize(2);
+        assertThat(run.done()).containsExactly("AAPL");
+        assertThat(run.events().get(run.events().size() - 1)).isEqualTo(new SourceEvent.TickerDone("AAPL"));
+    }
 }
