@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -126,12 +127,12 @@ public final class PolygonSourceProvider implements SourceProvider {
             values = values == null ? Map.of() : values;
         }
 
-        java.util.Optional<String> text(String key) {
+        Optional<String> text(String key) {
             String value = values.get(key);
-            return value == null || value.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(value.strip());
+            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
         }
 
-        java.util.Optional<Integer> integer(String key) {
+        Optional<Integer> integer(String key) {
             return text(key).map(value -> {
                 try {
                     return Integer.parseInt(value);
@@ -141,7 +142,7 @@ public final class PolygonSourceProvider implements SourceProvider {
             });
         }
 
-        java.util.Optional<Duration> duration(String key) {
+        Optional<Duration> duration(String key) {
             return text(key).map(value -> {
                 try {
                     return Duration.parse(value);
@@ -152,7 +153,7 @@ public final class PolygonSourceProvider implements SourceProvider {
             });
         }
 
-        java.util.Optional<Boolean> bool(String key) {
+        Optional<Boolean> bool(String key) {
             return text(key).map(value -> switch (value.toLowerCase(Locale.ROOT)) {
                 case "true" -> Boolean.TRUE;
                 case "false" -> Boolean.FALSE;

@@ -3,9 +3,7 @@ package dev.tickeretl.polygon;
 import dev.tickeretl.MarketTime;
 import java.time.LocalDate;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import mockwebserver3.MockResponse;
 
 /** Polygon-shaped bodies and responses for tests, written out as the OpenAPI excerpt shows them. */
@@ -46,9 +44,5 @@ final class Json {
 
     static MockResponse json(int code, String body) {
         return new MockResponse.Builder().code(code).setHeader("Content-Type", "application/json").body(body).build();
-    }
-
-    static String join(List<String> parts) {
-        return parts.stream().collect(Collectors.joining(","));
     }
 }
