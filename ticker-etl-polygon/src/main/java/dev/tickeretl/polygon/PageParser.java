@@ -1,5 +1,7 @@
 package dev.tickeretl.polygon;
 
+import dev.tickeretl.MarketTime;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -218,6 +220,11 @@ final class PageParser {
         if ((present & REQUIRED) != REQUIRED) {
             invalid.add(new SourceEvent.Invalid(symbol, describe(index, present, t)));
             return;
+        }
+        if (target.ticker() == null) {
+            // Grouped daily stamps a day at 16:00 New York where the range endpoint says 00:00; key both the same,
+            // or one trading day would be stored twice.
+            t = MarketTime.startOfDayMs(MarketTime.tradingDate(t));
         }
         bars.add(new RawBar(symbol, target.timespan(), t, o, h, l, c, v, vw, n, target.adjusted()));
     }

@@ -152,7 +152,10 @@ public final class PolygonSource implements Source {
             return this;
         }
 
-        /** Whether a missing key is an error (default true); only a local simulator runs without one. */
+        /**
+         * Whether a key is needed (default true). With {@code false} (a local simulator) the environment is not
+         * read, and only a key given with {@link #apiKey} is sent.
+         */
         public Builder requireKey(boolean require) {
             this.requireKey = require;
             return this;
@@ -253,10 +256,12 @@ public final class PolygonSource implements Source {
          */
         public PolygonSource build() {
             String key = apiKey;
-            if (key == null) {
+            // Without require-key (the local simulator) the environment is not read: a real key set for other
+            // runs must never travel to a simulator or any other host it was not meant for.
+            if (key == null && requireKey) {
                 key = fromEnvironment(POLYGON_API_KEY);
             }
-            if (key == null) {
+            if (key == null && requireKey) {
                 key = fromEnvironment(MASSIVE_API_KEY);
             }
             if (key == null && requireKey) {

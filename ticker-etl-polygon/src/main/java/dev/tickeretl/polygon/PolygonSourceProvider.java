@@ -23,7 +23,8 @@ import java.util.function.Function;
  *   <tr><td>{@code api-key}</td><td>env {@code POLYGON_API_KEY}, else {@code MASSIVE_API_KEY}</td>
  *       <td>sent only as {@code Authorization: Bearer}; none found is an error unless {@code require-key=false}</td></tr>
  *   <tr><td>{@code require-key}</td><td>{@code true}</td>
- *       <td>{@code false} lets the source run without a key (the offline simulator)</td></tr>
+ *       <td>{@code false} lets the source run without a key (the offline simulator); the environment is then
+ *       not read</td></tr>
  *   <tr><td>{@code max-requests-per-minute}</td><td>none</td>
  *       <td>client-side limit: at most N requests in any rolling minute (the free plan is 5)</td></tr>
  *   <tr><td>{@code rate-limit}</td><td>none</td>

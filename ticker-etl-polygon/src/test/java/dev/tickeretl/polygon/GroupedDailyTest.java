@@ -80,6 +80,20 @@ class GroupedDailyTest {
     }
 
     @Test
+    void groupedBarsStampedAtFourPmNewYorkAreKeyedAtMidnightLikeRangeBars() throws Exception {
+        long fourPm = MarketTime.startOfDayMs(D1) + 16 * 3_600_000L;
+        polygon.answer(D1.toString(), Json.json(200, Json.grouped("{\"T\":\"AAPL\",\"o\":1,\"h\":2,\"l\":0.5,"
+                + "\"c\":1.5,\"v\":100,\"t\":" + fourPm + "}")));
+
+        Drained run;
+        try (PolygonSource source = fast(server).plan(PolygonSource.Plan.GROUPED).build()) {
+            run = Drained.run(source, new SourceRequest(Timespan.DAY, true, List.of(new TickerRange("AAPL", D1, D1))));
+        }
+
+        assertThat(run.bars("AAPL")).extracting(RawBar::startMs).containsExactly(MarketTime.startOfDayMs(D1));
+    }
+
+    @Test
     void aFailedDateFailsEveryTickerThatWantedItAndNoOther() throws Exception {
         market(D1);
         polygon.answer(D2.toString(), Json.json(404, "{\"status\":\"NOT_FOUND\"}"));

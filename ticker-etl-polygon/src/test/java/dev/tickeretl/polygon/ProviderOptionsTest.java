@@ -142,6 +142,24 @@ class ProviderOptionsTest {
         }
     }
 
+    @Test
+    void withoutRequireKeyAKeyInTheEnvironmentIsNeverSent() throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            ScriptedPolygon polygon = new ScriptedPolygon();
+            server.setDispatcher(polygon);
+            server.start();
+            polygon.answer("AAPL", Json.ok("AAPL", D1));
+
+            try (Source source = provider(Map.of("POLYGON_API_KEY", "env-key", "MASSIVE_API_KEY", "other-key"))
+                    .open(Map.of("base-url", base(server), "require-key", "false"))) {
+                Drained.run(source, days("AAPL"));
+            }
+
+            assertThat(polygon.arrivals()).singleElement().extracting(ScriptedPolygon.Arrival::authorization)
+                    .isNull();
+        }
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
             "base-url, ftp://example.com",
