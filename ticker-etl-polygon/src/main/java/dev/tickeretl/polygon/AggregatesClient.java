@@ -225,7 +225,16 @@ final class AggregatesClient {
     }
 
     private Attempt attempt(URI uri, int attemptNo, PageParser.Target target) throws InterruptedException {
-        counters.rateLimitWaitNanos.addAndGet(gate.await());
+        RequestGate.Permit permit = gate.acquire();
+        counters.rateLimitWaitNanos.addAndGet(permit.waitedNanos());
+        try {
+            return send(uri, attemptNo, target);
+        } finally {
+            permit.release();
+        }
+    }
+
+    private Attempt send(URI uri, int attemptNo, PageParser.Target target) throws InterruptedException {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("source closed");
         }

@@ -12,23 +12,52 @@ class RequestGateTest {
     void noLimitNeverWaits() throws Exception {
         RequestGate gate = new RequestGate(null);
         for (int i = 0; i < 100; i++) {
-            assertThat(gate.await()).isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
+            RequestGate.Permit permit = gate.acquire();
+            permit.release();
+            assertThat(permit.waitedNanos()).isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
         }
     }
 
     @Test
-    void theWindowsCountThenWaitsForTheOldestStartToLeaveTheWindow() throws Exception {
+    void nRequestsGoAtOnceThenTheNextWaitsAWindowFromTheOldestAnswer() throws Exception {
         RequestGate gate = new RequestGate(new Settings.RateLimit(3, Duration.ofMillis(300)));
         long start = System.nanoTime();
-        gate.await();
-        gate.await();
-        gate.await();
+        gate.acquire().release();
+        gate.acquire().release();
+        RequestGate.Permit slow = gate.acquire();
         assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(100));
+        Thread.sleep(100);
+        slow.release(); // its answer came 100 ms later: its slot frees 300 ms after that
 
-        long waited = gate.await();
+        gate.acquire().release();
+        gate.acquire().release();
+        long beforeFourth = System.nanoTime() - start;
+        RequestGate.Permit last = gate.acquire();
 
-        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
-        assertThat(waited).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(200));
+        assertThat(beforeFourth).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(400));
+        assertThat(last.waitedNanos()).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+
+    @Test
+    void aSlotInFlightIsNotReusedUntilItsAnswerIsIn() throws Exception {
+        RequestGate gate = new RequestGate(new Settings.RateLimit(1, Duration.ofMillis(50)));
+        RequestGate.Permit inFlight = gate.acquire();
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            inFlight.release();
+        });
+        long start = System.nanoTime();
+        releaser.start();
+
+        gate.acquire().release();
+
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(250));
+        releaser.join();
     }
 
     @Test
@@ -39,9 +68,9 @@ class RequestGateTest {
         gate.holdUntil(now + TimeUnit.MILLISECONDS.toNanos(250));
         gate.holdUntil(now + TimeUnit.MILLISECONDS.toNanos(100));
 
-        gate.await();
+        gate.acquire().release();
 
         assertThat(System.nanoTime() - now).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(250));
-        assertThat(gate.await()).isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
+        assertThat(gate.acquire().waitedNanos()).isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
     }
 }
