@@ -14,6 +14,7 @@ import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -144,8 +145,15 @@ final class S3Store implements BarStore {
     /** Read, merge, conditional PUT; again from the read when another writer changed the object in between. */
     private WriteResult writePartition(String layoutPath, List<Bar> incoming) {
         String key = location.key(layoutPath);
+        byte[] attempted = null;
+        PartitionMerge.Result attemptedMerge = null;
         for (int round = 1; ; round++) {
             StoredObject stored = get(key);
+            if (attempted != null && stored != null && Arrays.equals(stored.bytes(), attempted)) {
+                // Our PUT did land: the SDK retried it after a lost response and the retry met its own write.
+                dataPuts.incrementAndGet();
+                return attemptedMerge.toWriteResult(1, attempted.length);
+            }
             List<Bar> storedBars = stored == null ? List.of() : decodeBars(key, stored.bytes());
             PartitionMerge.Result merged = PartitionMerge.merge(storedBars, incoming);
             if (!merged.changed()) {
@@ -162,6 +170,8 @@ final class S3Store implements BarStore {
                         + " conflicting concurrent writes");
             }
             LOG.debug("{} changed while merging; re-reading (round {})", location.describe(key), round);
+            attempted = body;
+            attemptedMerge = merged;
             pause(round);
         }
     }

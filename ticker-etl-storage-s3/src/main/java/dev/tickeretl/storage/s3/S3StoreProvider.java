@@ -16,7 +16,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -126,10 +126,11 @@ public final class S3StoreProvider implements StoreProvider {
                         BackoffStrategy.exponentialDelay(settings.throttlingDelay(), Duration.ofSeconds(10)))
                 .build();
         S3ClientBuilder builder = S3Client.builder()
-                // The JDK's HttpURLConnection: no Apache or Netty jars; partitions are small, one request each.
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                // Chosen explicitly (no class-path lookup): Apache HttpClient 5, pooled for the parallel writers.
+                .httpClientBuilder(Apache5HttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofSeconds(60)))
+                        .socketTimeout(Duration.ofSeconds(60))
+                        .maxConnections(S3Store.WRITE_THREADS * 2))
                 .region(region)
                 .credentialsProvider(credentials)
                 .forcePathStyle(settings.pathStyle())

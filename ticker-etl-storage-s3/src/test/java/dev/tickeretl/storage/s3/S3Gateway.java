@@ -29,7 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>record every request line, so tests count the PUTs the server really received;</li>
  *   <li>run writes one at a time, because S3Proxy's in-memory store checks {@code If-Match} and then writes,
  *       which is not atomic when two PUTs overlap (AWS S3 evaluates the condition atomically);</li>
- *   <li>run an action just before the next PUT reaches the server, to make a conflict happen on purpose.</li>
+ *   <li>run an action just before the next PUT reaches the server, to make a conflict happen on purpose;</li>
+ *   <li>let the next PUT reach the server but lose its response, as a dropped connection would.</li>
  * </ul>
  * It forwards bytes unchanged, so SigV4 signatures stay valid; it only replaces the (unsigned) {@code Connection}
  * header with {@code Connection: close}, so every connection carries exactly one request and each request can be
@@ -51,6 +52,7 @@ final class S3Gateway implements AutoCloseable {
     private volatile boolean serializeWrites;
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private final AtomicReference<Runnable> beforeNextPut = new AtomicReference<>();
+    private final AtomicInteger putResponsesToDrop = new AtomicInteger();
 
     private record Fault(int status, String reason, String code, String method) {
     }
@@ -84,6 +86,11 @@ final class S3Gateway implements AutoCloseable {
     /** Runs {@code action} once, when the next PUT has arrived and before it is forwarded. */
     void beforeNextPut(Runnable action) {
         beforeNextPut.set(action);
+    }
+
+    /** Forwards the next PUT, then closes the client's connection instead of relaying the server's answer. */
+    void dropNextPutResponse() {
+        putResponsesToDrop.set(1);
     }
 
     /** Request lines seen so far, e.g. {@code PUT /bucket/bars/...?x-id=PutObject}. */
@@ -147,7 +154,8 @@ final class S3Gateway implements AutoCloseable {
                 writeLock.lock();
             }
             try {
-                forward(client, in, head, contentLength);
+                boolean dropResponse = method.equals("PUT") && putResponsesToDrop.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+                forward(client, in, head, contentLength, dropResponse);
             } finally {
                 if (locked) {
                     writeLock.unlock();
@@ -162,7 +170,8 @@ final class S3Gateway implements AutoCloseable {
         return faultsLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
     }
 
-    private void forward(Socket client, InputStream in, List<String> head, long contentLength) throws IOException {
+    private void forward(Socket client, InputStream in, List<String> head, long contentLength, boolean dropResponse)
+            throws IOException {
         try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
             StringBuilder rewritten = new StringBuilder();
             for (String line : head) {
@@ -174,7 +183,8 @@ final class S3Gateway implements AutoCloseable {
             OutputStream up = upstream.getOutputStream();
             Future<?> response = threads.submit(() -> {
                 try {
-                    upstream.getInputStream().transferTo(client.getOutputStream());
+                    upstream.getInputStream().transferTo(dropResponse ? OutputStream.nullOutputStream()
+                            : client.getOutputStream());
                 } catch (IOException e) {
                     // either side closed
                 }
