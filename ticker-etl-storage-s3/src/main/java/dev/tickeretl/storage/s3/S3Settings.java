@@ -59,21 +59,22 @@ record S3Settings(URI endpoint, String region, boolean pathStyle, int maxAttempt
         if (text == null) {
             return null;
         }
+        // Text with '@' may hold user:password; such a value is never repeated in a message.
+        String shown = text.contains("@") ? "a value containing '@'" : "'" + text + "'";
         URI uri;
         try {
             uri = URI.create(text);
         } catch (IllegalArgumentException e) {
-            throw new StoreException(S3StoreProvider.ENDPOINT + ": not a URL: " + e.getMessage());
+            uri = null;
         }
-        if (uri.getRawUserInfo() != null) {
-            // Never repeat it: user info in a URL is a credential.
+        if (uri != null && uri.getRawUserInfo() != null) {
             throw new StoreException(S3StoreProvider.ENDPOINT + " must not carry credentials; the AWS default "
                     + "credential chain supplies them");
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
             throw new StoreException(S3StoreProvider.ENDPOINT + ": expected an http:// or https:// URL with a host, "
-                    + "got '" + text + "'");
+                    + "got " + shown);
         }
         return uri;
     }
