@@ -1,6 +1,5 @@
 package dev.tickeretl.internal;
 
-import dev.tickeretl.TickerEtlException;
 import dev.tickeretl.spi.PhaseTagger;
 import dev.tickeretl.spi.SourceProvider;
 import dev.tickeretl.spi.StoreProvider;
@@ -13,7 +12,10 @@ import java.util.ServiceLoader;
 import java.util.TreeSet;
 import java.util.function.Function;
 
-/** {@link ServiceLoader} look-ups by name or scheme, with errors that list what is available. */
+/**
+ * {@link ServiceLoader} look-ups by name or scheme. An unknown name is bad input: an {@link IllegalArgumentException}
+ * that lists what is available.
+ */
 public final class Providers {
 
     private Providers() {
@@ -56,7 +58,7 @@ public final class Providers {
             }
         }
         List<String> available = names(service, nameOf);
-        throw new TickerEtlException("unknown " + what + " '" + wanted + "'; available: "
+        throw new IllegalArgumentException("unknown " + what + " '" + wanted + "'; available: "
                 + (available.isEmpty() ? "none (add a provider artifact to the class path)"
                 : String.join(", ", available)));
     }

@@ -1,0 +1,94 @@
+package dev.tickeretl;
+
+import dev.tickeretl.spi.BarStore;
+import dev.tickeretl.spi.PartitionMerge;
+import dev.tickeretl.spi.StoreLayout;
+import dev.tickeretl.spi.WriteResult;
+import java.net.URI;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A store of encoded partitions in a map, merging exactly as the real stores do; can fail on demand. */
+final class InMemoryStore implements BarStore {
+
+    final Map<String, byte[]> partitions = new HashMap<>();
+    final Map<String, RunRecord> runs = new LinkedHashMap<>();
+    final List<RunStatus> runStatusesPut = new ArrayList<>();
+    long partitionWrites;
+    private String failWritesOf;
+
+    /** Makes every later write that touches {@code ticker} throw, as a full disk would. */
+    void failWritesOf(String ticker) {
+        this.failWritesOf = ticker;
+    }
+
+    @Override
+    public WriteResult write(List<Bar> bars) {
+        Map<String, List<Bar>> byPartition = new LinkedHashMap<>();
+        for (Bar b : bars) {
+            if (b.ticker().equals(failWritesOf)) {
+                throw new StoreException("disk full writing " + StoreLayout.partitionOf(b));
+            }
+            byPartition.computeIfAbsent(StoreLayout.partitionOf(b), k -> new ArrayList<>()).add(b);
+        }
+        WriteResult total = WriteResult.EMPTY;
+        for (var e : byPartition.entrySet()) {
+            byte[] old = partitions.get(e.getKey());
+            PartitionMerge.Result merged = PartitionMerge.merge(old == null ? List.of() : PartitionMerge.decode(old),
+                    e.getValue());
+            if (merged.changed()) {
+                byte[] bytes = PartitionMerge.encode(merged.bars());
+                partitions.put(e.getKey(), bytes);
+                partitionWrites++;
+                total = total.plus(merged.toWriteResult(1, bytes.length));
+            } else {
+                total = total.plus(merged.toWriteResult(0, 0));
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void putRun(RunRecord run) {
+        runs.put(run.runId(), run);
+        runStatusesPut.add(run.status());
+    }
+
+    @Override
+    public List<Bar> read(String ticker, Timespan timespan, LocalDate from, LocalDate to) {
+        List<Bar> out = new ArrayList<>();
+        for (String p : StoreLayout.partitionsBetween(ticker, timespan, from, to)) {
+            byte[] bytes = partitions.get(p);
+            if (bytes != null) {
+                for (Bar b : PartitionMerge.decode(bytes)) {
+                    if (!b.tradingDate().isBefore(from) && !b.tradingDate().isAfter(to)) {
+                        out.add(b);
+                    }
+                }
+            }
+        }
+        out.sort(Comparator.comparingLong(Bar::startMs));
+        return out;
+    }
+
+    @Override
+    public List<RunRecord> runs() {
+        List<RunRecord> all = new ArrayList<>(runs.values());
+        all.sort(Comparator.comparing(RunRecord::runId).reversed());
+        return all;
+    }
+
+    @Override
+    public URI uri() {
+        return URI.create("memory:test");
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,69 @@
+package dev.tickeretl.cli;
+
+import dev.tickeretl.Bar;
+import dev.tickeretl.Store;
+import dev.tickeretl.Tickers;
+import dev.tickeretl.spi.JsonCodec;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bars", mixinStandardHelpOptions = true,
+        description = "Print stored bars of one ticker. Needs no API key.")
+final class BarsCommand implements Callable<Integer> {
+
+    enum Format { table, jsonl }
+
+    @Option(names = "--ticker", required = true, paramLabel = "T", description = "Ticker symbol.")
+    String ticker;
+
+    @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class)
+    LocalDate from;
+
+    @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class)
+    LocalDate to;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "table|jsonl",
+            description = "table (default) or jsonl: exactly the data-contract records, one per line.")
+    Format format;
+
+    @Mixin
+    StoreOptions store;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        String symbol = Tickers.requireValid(ticker.trim().toUpperCase(Locale.ROOT));
+        if (from.isAfter(to)) {
+            throw new IllegalArgumentException("from: " + from + " is after to: " + to);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (Store s = Store.open(store.uri(), store.options())) {
+            var bars = s.bars(symbol, from, to);
+            if (format == Format.jsonl) {
+                for (Bar b : bars) {
+                    out.print(JsonCodec.toJson(b));
+                    out.print('\n');
+                }
+            } else {
+                out.printf("%-10s %-8s %12s %12s %12s %12s %16s %16s %-7s%n", "DATE", "TICKER", "OPEN", "HIGH", "LOW",
+                        "CLOSE", "VOLUME", "PRIOR_VOLUME", "PHASE");
+                for (Bar b : bars) {
+                    out.printf(Locale.ROOT, "%-10s %-8s %12.4f %12.4f %12.4f %12.4f %16.0f %16s %-7s%n",
+                            b.tradingDate(), b.ticker(), b.open(), b.high(), b.low(), b.close(), b.volume(),
+                            b.priorVolume() == null ? "-" : String.format(Locale.ROOT, "%.0f", b.priorVolume()),
+                            b.phase().label());
+                }
+            }
+            out.flush();
+        }
+        return Main.EXIT_OK;
+    }
+}

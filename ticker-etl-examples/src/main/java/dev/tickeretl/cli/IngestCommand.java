@@ -1,0 +1,155 @@
+package dev.tickeretl.cli;
+
+import dev.tickeretl.MarketTime;
+import dev.tickeretl.RunRecord;
+import dev.tickeretl.TickerEtl;
+import dev.tickeretl.Tickers;
+import dev.tickeretl.TradingCalendar;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "Fetch daily bars, tag market phases and store them idempotently; prints the run summary.")
+final class IngestCommand implements Callable<Integer> {
+
+    static final String KEY_VARIABLES = "POLYGON_API_KEY or MASSIVE_API_KEY";
+
+    @Option(names = "--tickers", paramLabel = "A,B,..", split = ",",
+            description = "Ticker symbols (default: AAPL,MSFT,NVDA,AMZN,GOOGL).")
+    List<String> tickers;
+
+    @Option(names = "--from", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+            description = "First trading date (default: --to).")
+    LocalDate from;
+
+    @Option(names = "--to", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+            description = "Last trading date (default: the latest completed trading day in New York).")
+    LocalDate to;
+
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--source", paramLabel = "polygon|simulator",
+            description = "Where bars come from (default: polygon when " + KEY_VARIABLES
+                    + " is set, else the offline simulator).")
+    String source;
+
+    @Option(names = "--base-url", paramLabel = "URL",
+            description = "Polygon/Massive API base URL (default: https://api.massive.com).")
+    String baseUrl;
+
+    @Option(names = "--adjusted", paramLabel = "true|false", defaultValue = "true", arity = "1",
+            description = "Split-adjusted prices (default: ${DEFAULT-VALUE}).")
+    boolean adjusted;
+
+    @Option(names = "--max-requests-per-minute", paramLabel = "N",
+            description = "Client-side request limit (the free plan allows 5).")
+    Integer maxRequestsPerMinute;
+
+    @Option(names = "--incremental", description = "Fetch only trading days not stored yet (plus the lookback).")
+    boolean incremental;
+
+    @Option(names = "--quiet", description = "Print nothing but errors; the exit code tells the outcome.")
+    boolean quiet;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final Clock clock;
+
+    IngestCommand() {
+        this(Clock.systemUTC());
+    }
+
+    IngestCommand(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        LocalDate end = to != null ? to : (from != null && from.isAfter(latestCompletedTradingDay())
+                ? from : latestCompletedTradingDay());
+        LocalDate start = from != null ? from : end;
+
+        String sourceName = source != null ? source.toLowerCase(Locale.ROOT) : defaultSource();
+        if (source == null && sourceName.equals("simulator") && !quiet) {
+            err.println("notice: " + KEY_VARIABLES + " is not set: using the offline simulator (synthetic data).");
+        }
+        Map<String, String> sourceOptions = new LinkedHashMap<>();
+        if (baseUrl != null) {
+            sourceOptions.put("base-url", baseUrl);
+        }
+        if (maxRequestsPerMinute != null) {
+            if (maxRequestsPerMinute < 1) {
+                throw new IllegalArgumentException("max-requests-per-minute: must be at least 1, got "
+                        + maxRequestsPerMinute);
+            }
+            sourceOptions.put("max-requests-per-minute", maxRequestsPerMinute.toString());
+        }
+
+        TickerEtl.Builder builder = TickerEtl.builder()
+                .tickers(tickers == null ? Tickers.DEFAULTS : normalise(tickers))
+                .from(start).to(end)
+                .adjusted(adjusted)
+                .incremental(incremental)
+                .source(sourceName, sourceOptions)
+                .store(store.uri(), store.options())
+                .clock(clock);
+        if (!quiet) {
+            builder.listener(new ProgressListener(err, System.console() != null));
+        }
+        RunRecord run = builder.build().run();
+        if (!quiet) {
+            out.println(run);
+        }
+        return ExitCodes.of(run.status());
+    }
+
+    private static List<String> normalise(List<String> raw) {
+        List<String> symbols = new ArrayList<>();
+        for (String t : raw) {
+            String s = t.trim().toUpperCase(Locale.ROOT);
+            if (!s.isEmpty()) {
+                symbols.add(s);
+            }
+        }
+        if (symbols.isEmpty()) {
+            throw new IllegalArgumentException("tickers: at least one ticker is needed");
+        }
+        return symbols;
+    }
+
+    private static String defaultSource() {
+        return hasKey("POLYGON_API_KEY") || hasKey("MASSIVE_API_KEY") ? "polygon" : "simulator";
+    }
+
+    private static boolean hasKey(String variable) {
+        String v = System.getenv(variable);
+        return v != null && !v.isBlank();
+    }
+
+    /** Today once New York's regular session has closed, else the trading day before. */
+    private LocalDate latestCompletedTradingDay() {
+        TradingCalendar calendar = TradingCalendar.nyse();
+        ZonedDateTime now = clock.instant().atZone(MarketTime.ZONE);
+        LocalDate today = now.toLocalDate();
+        return calendar.session(today)
+                .filter(session -> !now.isBefore(session.close()))
+                .map(TradingCalendar.Session::date)
+                .orElseGet(() -> calendar.previousTradingDay(today));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.tickeretl.cli;
+
+import dev.tickeretl.RunRecord;
+import dev.tickeretl.Store;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "Run history, newest first.")
+final class RunsCommand implements Callable<Integer> {
+
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Show at most N runs (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Store s = Store.open(store.uri(), store.options())) {
+            List<RunRecord> runs = s.runs();
+            out.printf("%-27s %-9s %10s %7s %7s %7s %7s %9s %7s %6s%n", "RUN_ID", "STATUS", "DURATION", "TICKERS",
+                    "FETCHED", "WRITTEN", "UPDATED", "UNCHANGED", "INVALID", "FAILED");
+            for (RunRecord r : runs.subList(0, Math.min(limit, runs.size()))) {
+                RunRecord.Totals t = r.totals() == null ? RunRecord.Totals.ZERO : r.totals();
+                out.printf("%-27s %-9s %10s %7d %7d %7d %7d %9d %7d %6d%n", r.runId(), r.status(),
+                        r.durationMs() == null ? "-" : r.durationMs() + "ms",
+                        r.parameters() == null ? 0 : r.parameters().tickers().size(), t.fetched(), t.written(),
+                        t.updated(), t.unchanged(), t.invalid(), t.failedTickers());
+            }
+        }
+        return Main.EXIT_OK;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.tickeretl.storage.fs;
+
+import dev.tickeretl.StoreException;
+import dev.tickeretl.spi.BarStore;
+import dev.tickeretl.spi.StoreLayout;
+import dev.tickeretl.spi.StoreProvider;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Opens the filesystem store for {@code file:} URIs: a directory of Hive-style partitions of JSON Lines, laid out as
+ * {@link StoreLayout} says and readable by query engines as it is, e.g. with DuckDB:
+ *
+ * <pre>
+ * SELECT * FROM read_json('data/bars/timespan=day/*&#47;*&#47;*.jsonl', hive_partitioning = true,
+ *     hive_types = {'ticker': VARCHAR, 'timespan': VARCHAR, 'year': INTEGER})
+ * </pre>
+ *
+ * <p>Accepted locations: {@code file:./data} and {@code file:data} (relative to the working directory),
+ * {@code file:///abs/path}, and plain paths without a scheme ({@code ./data}, {@code /abs/path}). The directory is
+ * created when missing.
+ *
+ * <p>Writes are atomic (temp file, fsync, rename) and idempotent by bar key; concurrent writers, in one JVM or in
+ * several processes, serialise per partition on a lock file, so none loses another's update.
+ */
+public final class FileStoreProvider implements StoreProvider {
+
+    @Override
+    public String scheme() {
+        return "file";
+    }
+
+    /** {@code options} are not used by this store. */
+    @Override
+    public BarStore open(URI uri, Map<String, String> options) {
+        Path root = rootOf(uri);
+        prepareRoot(root);
+        return new FileStore(uri, root);
+    }
+
+    /** The absolute directory {@code uri} names. */
+    static Path rootOf(URI uri) {
+        String scheme = uri.getScheme();
+        if (scheme != null && !scheme.equalsIgnoreCase("file")) {
+            throw new StoreException("store " + uri + ": not a file: URI");
+        }
+        try {
+            Path path;
+            if (uri.isOpaque()) {
+                // file:./data and file:data: the part after "file:" is a relative path.
+                path = Path.of(uri.getSchemeSpecificPart());
+            } else if (scheme == null) {
+                path = Path.of(uri.getPath());
+            } else {
+                if (uri.getAuthority() != null && !uri.getAuthority().isEmpty()
+                        && !uri.getAuthority().equalsIgnoreCase("localhost")) {
+                    throw new StoreException("store " + uri + ": file URIs on another host ('"
+                            + uri.getAuthority() + "') are not supported; mount the directory and use its path");
+                }
+                path = Path.of(uri.getPath());
+            }
+            if (path.toString().isEmpty()) {
+                throw new StoreException("store " + uri + ": no directory given (e.g. file:./data)");
+            }
+            return path.toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new StoreException("store " + uri + ": not a valid path: " + e.getMessage(), e);
+        }
+    }
+
+    private static void prepareRoot(Path root) {
+        if (Files.exists(root, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(root)) {
+            throw new StoreException("store root " + root + " exists but is not a directory");
+        }
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new StoreException("store root " + root + " cannot be created: " + describe(e), e);
+        }
+        if (!Files.isWritable(root)) {
+            throw new StoreException("store root " + root + " is not writable");
+        }
+    }
+
+    static String describe(IOException e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+    }
+}
