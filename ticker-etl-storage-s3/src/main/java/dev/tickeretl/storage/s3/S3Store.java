@@ -56,11 +56,16 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * writes since 2024) or on any server that evaluates these headers atomically.
  *
  * <p><b>Servers without conditional writes.</b> A server that ignores {@code If-Match}/{@code If-None-Match}
- * accepts every PUT: then the last writer of a partition wins, and when two processes write the same partition at
- * the same moment, the bars only one of them added can be lost (the next run that re-ingests them restores them).
- * A single writer per partition is always safe. A server that rejects the headers (HTTP 501 NotImplemented) makes
- * every data write fail with a clear error instead. S3Proxy's file and in-memory back ends check {@code If-Match}
- * and then write, which is atomic only against writes that do not overlap in time.
+ * accepts every PUT, so the last writer of a partition wins: when two processes merge the same partition at the
+ * same moment, the bars that only the earlier PUT carried are lost (a later ingest of those dates restores them).
+ * One writer per partition at a time is always safe there. A server that rejects the headers (HTTP 501
+ * NotImplemented) makes every data write fail with a clear {@link StoreException} instead. S3Proxy's file and
+ * in-memory back ends evaluate {@code If-Match} as a check followed by a write, which protects only against writes
+ * that do not overlap in time; AWS S3 evaluates both headers atomically.
+ *
+ * <p><b>Lost responses.</b> When the SDK retries a PUT whose first attempt was stored but whose answer was lost,
+ * the retry meets its own write and gets 412; the re-read then finds exactly the bytes this store sent and counts
+ * the write as done instead of redoing it.
  *
  * <p>Retries of 5xx, throttling ({@code 503 SlowDown}) and I/O errors are the SDK's standard retry strategy,
  * configured in {@link S3StoreProvider}. Partitions of one write go out in parallel on a few threads.
