@@ -1,5 +1,6 @@
 package dev.tickeretl.cli;
 
+import static dev.tickeretl.cli.CliRunner.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,16 +31,6 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Result(int exit, String out, String err) {
-    }
-
-    private Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(exit, out.toString(), err.toString());
-    }
-
     private String store() {
         return dir.resolve("data").toUri().toString();
     }
@@ -66,7 +57,7 @@ class CliTest {
 
     @Test
     void ingestsTheFiveDefaultTickersOfflineAndPrintsASummary() throws IOException {
-        Result r = cli("ingest", "--source", "simulator", "--from", "2025-01-02", "--to", "2025-01-31",
+        CliRunner.Result r = cli("ingest", "--source", "simulator", "--from", "2025-01-02", "--to", "2025-01-31",
                 "--store", store());
 
         assertThat(r.exit()).as(r.err()).isZero();
@@ -86,8 +77,8 @@ class CliTest {
         assertThat(cli(args).exit()).isZero();
         List<Long> before = mtimes();
 
-        Result again = cli(args);
-        Result incremental = cli("ingest", "--source", "simulator", "--from", "2025-01-02", "--to", "2025-03-31",
+        CliRunner.Result again = cli(args);
+        CliRunner.Result incremental = cli("ingest", "--source", "simulator", "--from", "2025-01-02", "--to", "2025-03-31",
                 "--store", store(), "--incremental");
 
         assertThat(again.exit()).isZero();
@@ -110,7 +101,7 @@ class CliTest {
         cli("ingest", "--source", "simulator", "--tickers", "BRK.A", "--from", "2024-03-25", "--to", "2024-04-05",
                 "--store", store());
 
-        Result r = cli("bars", "--ticker", "BRK.A", "--from", "2024-03-25", "--to", "2024-04-05", "--format", "jsonl",
+        CliRunner.Result r = cli("bars", "--ticker", "BRK.A", "--from", "2024-03-25", "--to", "2024-04-05", "--format", "jsonl",
                 "--store", store());
 
         assertThat(r.exit()).as(r.err()).isZero();
@@ -148,7 +139,7 @@ class CliTest {
         cli("ingest", "--source", "simulator", "--tickers", "AAPL,MSFT", "--from", "2025-01-02", "--to", "2025-01-10",
                 "--store", store());
 
-        Result r = cli("runs", "--store", store());
+        CliRunner.Result r = cli("runs", "--store", store());
 
         String[] lines = r.out().split("\n");
         assertThat(lines).hasSize(3);

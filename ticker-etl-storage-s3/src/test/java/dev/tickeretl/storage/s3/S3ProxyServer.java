@@ -25,12 +25,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * SigV4 authentication. Started once per test class ({@code @RegisterExtension static}); every test gets a fresh
  * bucket. While the class runs, the system properties {@code aws.accessKeyId}/{@code aws.secretAccessKey} hold the
  * server's identity and credential, so stores opened the production way (the SDK's default chain) sign correctly.
+ * Other modules' tests use it through this module's test-jar.
  */
-final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
 
-    static final String IDENTITY = "ticker-etl-test-identity";
-    static final String CREDENTIAL = "ticker-etl-test-credential-0123456789";
-    static final String REGION = "us-east-1";
+    public static final String IDENTITY = "ticker-etl-test-identity";
+    public static final String CREDENTIAL = "ticker-etl-test-credential-0123456789";
+    public static final String REGION = "us-east-1";
     private static final String ACCESS_KEY_PROPERTY = "aws.accessKeyId";
     private static final String SECRET_KEY_PROPERTY = "aws.secretAccessKey";
     private static final AtomicInteger BUCKETS = new AtomicInteger();
@@ -89,7 +90,7 @@ final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback, Before
     }
 
     /** A plain SDK client with the server's credentials, for arranging and inspecting buckets. */
-    static S3Client client(URI endpoint) {
+    public static S3Client client(URI endpoint) {
         return S3Client.builder()
                 .httpClientBuilder(Apache5HttpClient.builder())
                 .endpointOverride(endpoint)
@@ -100,34 +101,34 @@ final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback, Before
                 .build();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 
-    int port() {
+    public int port() {
         return proxy.getPort();
     }
 
     /** This test's bucket (empty when the test starts). */
-    String bucket() {
+    public String bucket() {
         return bucket;
     }
 
-    S3Client admin() {
+    public S3Client admin() {
         return admin;
     }
 
     /** {@code s3://<this test's bucket>/<prefix>}. */
-    URI uri(String prefix) {
+    public URI uri(String prefix) {
         return URI.create("s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix));
     }
 
     /** Provider options pointing at this server. */
-    Map<String, String> options() {
+    public Map<String, String> options() {
         return options(endpoint);
     }
 
-    static Map<String, String> options(URI endpoint) {
+    public static Map<String, String> options(URI endpoint) {
         return Map.of(S3StoreProvider.ENDPOINT, endpoint.toString(), S3StoreProvider.REGION, REGION);
     }
 
@@ -137,7 +138,7 @@ final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback, Before
     }
 
     /** Every key in this test's bucket, sorted. */
-    List<String> keys() {
+    public List<String> keys() {
         return admin.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
                 .map(S3Object::key).sorted().toList();
     }
