@@ -139,4 +139,34 @@ class DuckDbReadsTheLayoutTest {
     private static String count(List<Bar> bars, int year) {
         return String.valueOf(bars.stream().filter(b -> b.tradingDate().getYear() == year).count());
     }
+
+    /** The query docs/monitoring.md gives for trending run records; {@code %s} is the store root. */
+    static final String RUNS = "SELECT run_id, status, duration_ms, totals.failed_tickers AS failed, "
+            + "requests.rate_limited AS limited FROM read_json('%s/runs/*.json') ORDER BY run_id DESC";
+
+    @Test
+    void duckDbTrendsRunRecordsWithTheMonitoringQuery() throws Exception {
+        java.time.Instant t0 = java.time.Instant.parse("2025-01-31T21:00:00Z");
+        dev.tickeretl.RunRecord.RunParameters params = new dev.tickeretl.RunRecord.RunParameters(List.of("AAPL"),
+                LocalDate.of(2025, 1, 2), LocalDate.of(2025, 1, 31), dev.tickeretl.Timespan.DAY, true, false,
+                "polygon", root.toUri().toString(), "brief");
+        store.putRun(new dev.tickeretl.RunRecord("20250131T210000000Z-aaaaaa", dev.tickeretl.RunStatus.SUCCEEDED, t0,
+                t0.plusSeconds(2), 2000L, params, new dev.tickeretl.RunRecord.Totals(1, 0, 20, 20, 0, 0, 0, 1, 900),
+                new dev.tickeretl.spi.RequestStats(1, 1, 0, 0, 0, 0), Map.of(), List.of(), null));
+        store.putRun(new dev.tickeretl.RunRecord("20250201T210000000Z-bbbbbb", dev.tickeretl.RunStatus.PARTIAL,
+                t0.plusSeconds(86_400), t0.plusSeconds(86_409), 9000L, params,
+                new dev.tickeretl.RunRecord.Totals(1, 1, 0, 0, 0, 0, 0, 0, 0),
+                new dev.tickeretl.spi.RequestStats(7, 7, 6, 6, 8000, 1), Map.of(), List.of(), "HTTP 503"));
+
+        List<String> rows = new ArrayList<>();
+        try (Statement s = duckdb.createStatement(); ResultSet rs = s.executeQuery(String.format(RUNS, root))) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getLong(3) + " " + rs.getInt(4) + " "
+                        + rs.getLong(5));
+            }
+        }
+
+        assertThat(rows).containsExactly("20250201T210000000Z-bbbbbb PARTIAL 9000 1 6",
+                "20250131T210000000Z-aaaaaa SUCCEEDED 2000 0 0");
+    }
 }
