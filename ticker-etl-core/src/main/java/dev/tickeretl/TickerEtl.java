@@ -6,6 +6,7 @@ import dev.tickeretl.internal.RunConfig;
 import dev.tickeretl.spi.BarStore;
 import dev.tickeretl.spi.PhaseTagger;
 import dev.tickeretl.spi.Source;
+import dev.tickeretl.spi.SourceProvider;
 import dev.tickeretl.spi.Transformer;
 import java.net.URI;
 import java.time.Clock;
@@ -47,7 +48,9 @@ public final class TickerEtl {
 
     /**
      * Runs once. Never throws for a failure of the data or of upstream: the returned record says FAILED or PARTIAL
-     * and why. Throws only for a store that cannot even take the RUNNING record.
+     * and why. Throws, before any run is recorded, when the store or the source cannot be opened
+     * ({@link StoreException} for a missing bucket or bad credentials, {@link IllegalArgumentException} naming the
+     * setting for bad configuration such as a missing API key).
      */
     public RunRecord run() {
         return new BatchRun(config).execute();
@@ -125,7 +128,12 @@ public final class TickerEtl {
         /** A source by provider name, with provider options (e.g. {@code base-url}). */
         public Builder source(String name, Map<String, String> options) {
             Objects.requireNonNull(name, "source");
-            var provider = Providers.source(name);
+            return source(Providers.source(name), options);
+        }
+
+        /** A source from a provider that need not be registered; the run opens it and closes what it opened. */
+        public Builder source(SourceProvider provider, Map<String, String> options) {
+            Objects.requireNonNull(provider, "source");
             Map<String, String> copy = Map.copyOf(options);
             this.sourceName = provider.name();
             this.source = () -> provider.open(copy);
@@ -135,7 +143,8 @@ public final class TickerEtl {
         /** A source instance; the run closes it. */
         public Builder source(Source source) {
             Objects.requireNonNull(source, "source");
-            this.sourceName = source.getClass().getSimpleName();
+            String simpleName = source.getClass().getSimpleName();
+            this.sourceName = simpleName.isEmpty() ? source.getClass().getName() : simpleName;
             this.source = () -> source;
             return this;
         }

@@ -258,6 +258,42 @@ class BatchRunTest {
     }
 
     @Test
+    void aSourceThatCannotOpenIsAConfigurationErrorAndRecordsNoRun() {
+        TickerEtl etl = TickerEtl.builder().tickers("AAPL").from(JAN_2).to(JAN_31).store(store).clock(CLOCK)
+                .source(new dev.tickeretl.spi.Source() {
+                    @Override
+                    public void start(dev.tickeretl.spi.SourceRequest request) {
+                    }
+
+                    @Override
+                    public dev.tickeretl.spi.SourceEvent poll(java.time.Duration timeout) {
+                        return dev.tickeretl.spi.SourceEvent.END;
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                }).build();
+        TickerEtl unopenable = TickerEtl.builder().tickers("AAPL").from(JAN_2).to(JAN_31).store(store).clock(CLOCK)
+                .source(new dev.tickeretl.spi.SourceProvider() {
+                    @Override
+                    public String name() {
+                        return "needs-key";
+                    }
+
+                    @Override
+                    public dev.tickeretl.spi.Source open(java.util.Map<String, String> options) {
+                        throw new IllegalArgumentException("api-key: no key set");
+                    }
+                }, java.util.Map.of()).build();
+
+        assertThatThrownBy(unopenable::run).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("api-key:");
+        assertThat(store.runs()).isEmpty();
+        assertThat(etl.run().status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
     void aWeekendOnlyRangeStoresNothingAndSucceeds() {
         RunRecord r = run(LocalDate.of(2025, 1, 4), LocalDate.of(2025, 1, 5), "AAPL");
 

@@ -67,7 +67,9 @@ public final class BatchRun {
         RunParameters parameters = new RunParameters(config.tickers(), config.from(), config.to(), Timespan.DAY,
                 config.adjusted(), config.incremental(), config.sourceName(), config.storeName(),
                 config.phaseTagger().name());
-        try (BarStore store = config.store().get()) {
+        // Both are opened before the run is recorded: a store or source that cannot even open (no bucket, no API
+        // key) is a configuration error for the caller, not a run.
+        try (BarStore store = config.store().get(); Source source = config.source().get()) {
             RunRecord running = new RunRecord(runId, RunStatus.RUNNING, started, null, null, parameters,
                     Totals.ZERO, RequestStats.NONE, Map.of(), List.of(), null);
             store.putRun(running);
@@ -77,12 +79,8 @@ public final class BatchRun {
 
             String runError = null;
             RequestStats stats = RequestStats.NONE;
-            try (Source source = config.source().get()) {
-                try {
-                    runError = ingest(source, store);
-                } finally {
-                    stats = source.stats();
-                }
+            try {
+                runError = ingest(source, store);
             } catch (SourceException e) {
                 runError = e.getMessage();
             } catch (RuntimeException e) {
@@ -91,6 +89,8 @@ public final class BatchRun {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 runError = "interrupted";
+            } finally {
+                stats = source.stats();
             }
             if (runError != null) {
                 for (TickerState t : tickers.values()) {

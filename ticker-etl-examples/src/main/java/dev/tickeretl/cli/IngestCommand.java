@@ -58,6 +58,10 @@ final class IngestCommand implements Callable<Integer> {
             description = "Client-side request limit (the free plan allows 5).")
     Integer maxRequestsPerMinute;
 
+    @Option(names = "--retry-budget", paramLabel = "DURATION",
+            description = "How long one request may keep retrying (429, 5xx, timeouts), ISO-8601 (default: PT10M).")
+    String retryBudget;
+
     @Option(names = "--incremental", description = "Fetch only trading days not stored yet (plus the lookback).")
     boolean incremental;
 
@@ -101,6 +105,9 @@ final class IngestCommand implements Callable<Integer> {
             sourceOptions.put("max-requests-per-minute", maxRequestsPerMinute.toString());
         }
 
+        if (retryBudget != null) {
+            sourceOptions.put("retry-budget", retryBudget);
+        }
         TickerEtl.Builder builder = TickerEtl.builder()
                 .tickers(tickers == null ? Tickers.DEFAULTS : normalise(tickers))
                 .from(start).to(end)

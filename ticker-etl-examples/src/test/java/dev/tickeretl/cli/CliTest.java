@@ -176,6 +176,21 @@ class CliTest {
     }
 
     @Test
+    void polygonWithoutAKeyIsOneUsageErrorLineAndRecordsNoRun() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("POLYGON_API_KEY") == null
+                && System.getenv("MASSIVE_API_KEY") == null, "a key is set in this environment");
+
+        CliRunner.Result r = cli("ingest", "--source", "polygon", "--tickers", "AAPL", "--from", "2025-01-02",
+                "--to", "2025-01-03", "--store", store());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.errLines()).singleElement().asString().contains("api-key").contains("POLYGON_API_KEY");
+        try (Store s = Store.open(store())) {
+            assertThat(s.runs()).isEmpty();
+        }
+    }
+
+    @Test
     void defaultsToTheLatestCompletedTradingDay() {
         // Friday 2025-01-10 15:00 ET: the session is still open, so the latest completed day is Wednesday the 8th
         // (the 9th was the Carter closure).

@@ -184,8 +184,15 @@ final class AggregatesClient {
                     if (r.rateLimited()) {
                         counters.rateLimitWaitNanos.addAndGet(e.getDelay().toNanos());
                     }
-                    LOG.info("{}; retrying in {} ms{} (attempt {})", r.reason(), e.getDelay().toMillis(),
-                            r.serverAsked() ? " as Retry-After asked" : "", e.getAttemptCount() + 1);
+                    // Waiting out a rate limit is routine; any other retry means upstream trouble an operator sees.
+                    String format = "{}; retrying in {} ms{} (attempt {})";
+                    Object[] args = {r.reason(), e.getDelay().toMillis(),
+                            r.serverAsked() ? " as Retry-After asked" : "", e.getAttemptCount() + 1};
+                    if (r.rateLimited()) {
+                        LOG.info(format, args);
+                    } else {
+                        LOG.warn(format, args);
+                    }
                 })
                 .onRetry(e -> counters.retries.incrementAndGet())
                 .build();
