@@ -1,5 +1,7 @@
 package dev.tickeretl.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.tickeretl.Bar;
 import dev.tickeretl.TradingCalendar;
 import dev.tickeretl.internal.Providers;
@@ -42,6 +44,7 @@ public class TransformBenchmark {
     private final Transformer transformer = Providers.transformer("market-time");
     private final PhaseTagger tagger = Providers.phaseTagger("brief");
     private final TradingCalendar calendar = TradingCalendar.nyse();
+    private final ObjectWriter jackson = JsonCodec.mapper().writerFor(Bar.class);
 
     private RawBar[] raw;
     private Bar[] converted;
@@ -96,6 +99,18 @@ public class TransformBenchmark {
     public void serializeOnly(Blackhole bh) {
         for (Bar bar : tagged) {
             bh.consume(JsonCodec.toJson(bar));
+        }
+    }
+
+    /**
+     * The baseline: the same lines through Jackson's databind writer with the shared mapper, which is what
+     * {@link JsonCodec#toJson} did before it got its own writer (and still does for bars outside the common shape).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BARS)
+    public void serializeJackson(Blackhole bh) throws JsonProcessingException {
+        for (Bar bar : tagged) {
+            bh.consume(jackson.writeValueAsString(bar));
         }
     }
 
