@@ -2,6 +2,7 @@ package dev.tickeretl;
 
 import dev.tickeretl.internal.BatchRun;
 import dev.tickeretl.internal.Providers;
+import dev.tickeretl.internal.RunConfig;
 import dev.tickeretl.spi.BarStore;
 import dev.tickeretl.spi.PhaseTagger;
 import dev.tickeretl.spi.Source;
@@ -34,9 +35,9 @@ import java.util.function.Supplier;
  */
 public final class TickerEtl {
 
-    private final Config config;
+    private final RunConfig config;
 
-    private TickerEtl(Config config) {
+    private TickerEtl(RunConfig config) {
         this.config = config;
     }
 
@@ -50,24 +51,6 @@ public final class TickerEtl {
      */
     public RunRecord run() {
         return new BatchRun(config).execute();
-    }
-
-    /** The settings of a run; immutable. Exposed for the pipeline internals, not for users. */
-    public record Config(
-            List<String> tickers,
-            LocalDate from,
-            LocalDate to,
-            boolean adjusted,
-            boolean incremental,
-            String sourceName,
-            Supplier<Source> source,
-            String storeName,
-            Supplier<BarStore> store,
-            Transformer transformer,
-            PhaseTagger phaseTagger,
-            TradingCalendar calendar,
-            RunListener listener,
-            Clock clock) {
     }
 
     /** Builds a {@link TickerEtl}; every setter validates and names the field it rejects. */
@@ -246,7 +229,7 @@ public final class TickerEtl {
             }
             Transformer t = transformer != null ? transformer : Providers.transformer(transformerName);
             PhaseTagger p = phaseTagger != null ? phaseTagger : Providers.phaseTagger(phaseTaggerName);
-            return new TickerEtl(new Config(new ArrayList<>(tickers), start, end, adjusted, incremental, sourceName,
+            return new TickerEtl(new RunConfig(new ArrayList<>(tickers), start, end, adjusted, incremental, sourceName,
                     source, storeName, store, t, p, calendar, listener, clock));
         }
     }

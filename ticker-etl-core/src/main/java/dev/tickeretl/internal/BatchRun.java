@@ -7,7 +7,6 @@ import dev.tickeretl.RunRecord.RunParameters;
 import dev.tickeretl.RunRecord.TickerOutcome;
 import dev.tickeretl.RunRecord.Totals;
 import dev.tickeretl.RunStatus;
-import dev.tickeretl.TickerEtl;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.TradingCalendar;
 import dev.tickeretl.spi.BarStore;
@@ -45,7 +44,7 @@ public final class BatchRun {
     private static final Logger LOG = LoggerFactory.getLogger(BatchRun.class);
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final TickerEtl.Config config;
+    private final RunConfig config;
     private final TradingCalendar calendar;
     private final String runId;
     private final Map<String, TickerState> tickers = new LinkedHashMap<>();
@@ -54,7 +53,7 @@ public final class BatchRun {
     private long bytesWritten;
     private int finishedTickers;
 
-    public BatchRun(TickerEtl.Config config) {
+    public BatchRun(RunConfig config) {
         this.config = config;
         this.calendar = config.calendar();
         this.runId = RunIds.next(config.clock());

@@ -1,0 +1,216 @@
+package dev.tickeretl.polygon;
+
+import static dev.tickeretl.polygon.Fixtures.D1;
+import static dev.tickeretl.polygon.Fixtures.KEY;
+import static dev.tickeretl.polygon.Fixtures.base;
+import static dev.tickeretl.polygon.Fixtures.days;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tickeretl.internal.Providers;
+import dev.tickeretl.spi.Source;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ProviderOptionsTest {
+
+    private static final Map<String, String> NO_ENV = Map.of();
+
+    private static PolygonSourceProvider provider(Map<String, String> env) {
+        return new PolygonSourceProvider(env::get);
+    }
+
+    private static Settings settings(Map<String, String> options, Map<String, String> env) {
+        return ((PolygonSource) provider(env).open(options)).settings();
+    }
+
+    @Test
+    void isFoundByNameThroughServiceLoader() {
+        assertThat(Providers.source("polygon")).isInstanceOf(PolygonSourceProvider.class);
+        assertThat(new PolygonSourceProvider().name()).isEqualTo("polygon");
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        Settings s = settings(Map.of(), Map.of("POLYGON_API_KEY", KEY));
+
+        assertThat(s.baseUrl()).hasToString("https://api.massive.com");
+        assertThat(s.apiKey()).isNotNull();
+        assertThat(s.rateLimit()).isNull();
+        assertThat(s.retryBudget()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.concurrency()).isEqualTo(4);
+        assertThat(s.pageLimit()).isEqualTo(50_000);
+        assertThat(s.plan()).isEqualTo(PolygonSource.Plan.AUTO);
+        assertThat(s.minBackoff()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.maxBackoff()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void everyOptionIsRead() {
+        Map<String, String> options = new HashMap<>();
+        options.put("base-url", "https://api.polygon.io/");
+        options.put("api-key", KEY);
+        options.put("rate-limit", "5/PT2S");
+        options.put("retry-budget", "PT2M");
+        options.put("request-timeout", "PT5S");
+        options.put("concurrency", "8");
+        options.put("page-limit", "120");
+        options.put("plan", "grouped");
+        options.put("min-backoff", "PT0.1S");
+        options.put("max-backoff", "PT3S");
+        options.put("some-other-source-option", "ignored");
+
+        Settings s = settings(options, NO_ENV);
+
+        assertThat(s.baseUrl()).hasToString("https://api.polygon.io");
+        assertThat(s.rateLimit()).isEqualTo(new Settings.RateLimit(5, Duration.ofSeconds(2)));
+        assertThat(s.retryBudget()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(s.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.concurrency()).isEqualTo(8);
+        assertThat(s.pageLimit()).isEqualTo(120);
+        assertThat(s.plan()).isEqualTo(PolygonSource.Plan.GROUPED);
+        assertThat(s.minBackoff()).isEqualTo(Duration.ofMillis(100));
+        assertThat(s.maxBackoff()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void maxRequestsPerMinuteIsARollingMinute() {
+        Settings s = settings(Map.of("max-requests-per-minute", "5", "plan", "per-ticker"),
+                Map.of("POLYGON_API_KEY", KEY));
+
+        assertThat(s.rateLimit()).isEqualTo(new Settings.RateLimit(5, Duration.ofMinutes(1)));
+        assertThat(s.plan()).isEqualTo(PolygonSource.Plan.PER_TICKER);
+    }
+
+    @Test
+    void missingKeyIsAClearErrorNamingBothVariables() {
+        assertThatThrownBy(() -> provider(NO_ENV).open(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("api-key:")
+                .hasMessageContaining("POLYGON_API_KEY")
+                .hasMessageContaining("MASSIVE_API_KEY");
+    }
+
+    @Test
+    void polygonVariableWinsOverMassiveAndMassiveAloneIsEnough() throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            ScriptedPolygon polygon = new ScriptedPolygon();
+            server.setDispatcher(polygon);
+            server.start();
+            polygon.answer("AAPL", Json.ok("AAPL", D1));
+            Map<String, String> options = Map.of("base-url", base(server), "plan", "per-ticker");
+
+            try (Source both = provider(Map.of("POLYGON_API_KEY", "polygon-key", "MASSIVE_API_KEY", "massive-key"))
+                    .open(options)) {
+                Drained.run(both, days("AAPL"));
+            }
+            try (Source massive = provider(Map.of("MASSIVE_API_KEY", "massive-key")).open(options)) {
+                Drained.run(massive, days("AAPL"));
+            }
+            try (Source explicit = provider(Map.of("POLYGON_API_KEY", "polygon-key"))
+                    .open(Map.of("base-url", base(server), "api-key", "option-key"))) {
+                Drained.run(explicit, days("AAPL"));
+            }
+
+            assertThat(polygon.arrivals()).extracting(ScriptedPolygon.Arrival::authorization)
+                    .containsExactly("Bearer polygon-key", "Bearer massive-key", "Bearer option-key");
+        }
+    }
+
+    @Test
+    void requireKeyFalseRunsWithoutAKeyAndSendsNoAuthorization() throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            ScriptedPolygon polygon = new ScriptedPolygon();
+            server.setDispatcher(polygon);
+            server.start();
+            polygon.answer("AAPL", Json.ok("AAPL", D1));
+
+            Drained run;
+            try (Source source = provider(NO_ENV).open(Map.of("base-url", base(server), "require-key", "false"))) {
+                run = Drained.run(source, days("AAPL"));
+            }
+
+            assertThat(run.done()).containsExactly("AAPL");
+            assertThat(polygon.arrivals()).singleElement().extracting(ScriptedPolygon.Arrival::authorization)
+                    .isNull();
+        }
+    }
+
+    @Test
+    void withoutRequireKeyAKeyInTheEnvironmentIsNeverSent() throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            ScriptedPolygon polygon = new ScriptedPolygon();
+            server.setDispatcher(polygon);
+            server.start();
+            polygon.answer("AAPL", Json.ok("AAPL", D1));
+
+            try (Source source = provider(Map.of("POLYGON_API_KEY", "env-key", "MASSIVE_API_KEY", "other-key"))
+                    .open(Map.of("base-url", base(server), "require-key", "false"))) {
+                Drained.run(source, days("AAPL"));
+            }
+
+            assertThat(polygon.arrivals()).singleElement().extracting(ScriptedPolygon.Arrival::authorization)
+                    .isNull();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "base-url, ftp://example.com",
+            "base-url, not a url",
+            "require-key, maybe",
+            "max-requests-per-minute, 0",
+            "max-requests-per-minute, five",
+            "rate-limit, 5",
+            "rate-limit, 5/2s",
+            "rate-limit, 0/PT1S",
+            "retry-budget, 10m",
+            "retry-budget, -PT1S",
+            "request-timeout, PT0S",
+            "concurrency, 0",
+            "concurrency, 65",
+            "page-limit, 50001",
+            "page-limit, 0",
+            "plan, fastest",
+            "min-backoff, 1s",
+            "max-backoff, PT0S",
+    })
+    void aBadValueIsRejectedNamingItsKey(String key, String value) {
+        Map<String, String> options = Map.of(key, value);
+
+        assertThatThrownBy(() -> provider(Map.of("POLYGON_API_KEY", KEY)).open(options))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(key + ":");
+    }
+
+    @Test
+    void bothRateLimitFormsTogetherAreRejected() {
+        assertThatThrownBy(() -> provider(Map.of("POLYGON_API_KEY", KEY))
+                .open(Map.of("rate-limit", "5/PT2S", "max-requests-per-minute", "5")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("rate-limit:").hasMessageContaining("max-requests-per-minute");
+    }
+
+    @Test
+    void minBackoffAboveMaxIsRejected() {
+        assertThatThrownBy(() -> provider(Map.of("POLYGON_API_KEY", KEY))
+                .open(Map.of("min-backoff", "PT10S", "max-backoff", "PT1S")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("max-backoff:");
+    }
+
+    @Test
+    void aBaseUrlWithAQueryIsRejectedWithoutEchoingIt() {
+        assertThatThrownBy(() -> provider(NO_ENV)
+                .open(Map.of("base-url", "https://api.polygon.io?apiKey=" + KEY, "require-key", "false")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("base-url:")
+                .hasMessageNotContaining(KEY);
+    }
+}
