@@ -7,8 +7,10 @@ import dev.tickeretl.Tickers;
 import dev.tickeretl.TradingCalendar;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +60,15 @@ final class IngestCommand implements Callable<Integer> {
             description = "Client-side request limit (the free plan allows 5).")
     Integer maxRequestsPerMinute;
 
+    @Option(names = "--rate-limit", paramLabel = "N/DURATION",
+            description = "Client-side request limit for any window, e.g. 5/PT1S (ISO-8601 duration); instead of "
+                    + "--max-requests-per-minute.")
+    String rateLimit;
+
+    @Option(names = "--concurrency", paramLabel = "N",
+            description = "Requests in flight at once (the source's default is 4).")
+    Integer concurrency;
+
     @Option(names = "--incremental", description = "Fetch only trading days not stored yet (plus the lookback).")
     boolean incremental;
 
@@ -100,6 +111,19 @@ final class IngestCommand implements Callable<Integer> {
             }
             sourceOptions.put("max-requests-per-minute", maxRequestsPerMinute.toString());
         }
+        if (rateLimit != null) {
+            if (maxRequestsPerMinute != null) {
+                throw new IllegalArgumentException("rate-limit: give either --rate-limit or --max-requests-per-minute,"
+                        + " not both");
+            }
+            sourceOptions.put("rate-limit", checkRateLimit(rateLimit));
+        }
+        if (concurrency != null) {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency: must be at least 1, got " + concurrency);
+            }
+            sourceOptions.put("concurrency", concurrency.toString());
+        }
 
         TickerEtl.Builder builder = TickerEtl.builder()
                 .tickers(tickers == null ? Tickers.DEFAULTS : normalise(tickers))
@@ -117,6 +141,21 @@ final class IngestCommand implements Callable<Integer> {
             out.println(run);
         }
         return ExitCodes.of(run.status());
+    }
+
+    /** Checked here so that a typo is a usage error, not a failed run. */
+    private static String checkRateLimit(String value) {
+        int slash = value.indexOf('/');
+        try {
+            if (slash > 0 && Integer.parseInt(value.substring(0, slash).strip()) > 0
+                    && Duration.parse(value.substring(slash + 1).strip()).compareTo(Duration.ZERO) > 0) {
+                return value.strip();
+            }
+        } catch (NumberFormatException | DateTimeParseException e) {
+            // falls through to the usage error
+        }
+        throw new IllegalArgumentException("rate-limit: expected N/DURATION such as 5/PT1S or 5/PT1M, got '" + value
+                + "'");
     }
 
     private static List<String> normalise(List<String> raw) {
