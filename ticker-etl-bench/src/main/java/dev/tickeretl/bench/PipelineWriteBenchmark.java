@@ -29,17 +29,23 @@ import org.openjdk.jmh.annotations.Warmup;
  * The store-write side of scenario (a) with HTTP taken out: a whole {@link TickerEtl} run of 500 tickers x 1 year
  * (126,000 bars into 500 partition files, fsync and all) fed by a {@link ReplaySource}, into a fresh file store
  * every iteration; and its re-run over the filled store. Time per run; bars/s = bars / time.
+ *
+ * <p>{@code storage=disk} puts the store in {@code java.io.tmpdir}; {@code storage=tmpfs} in {@code /dev/shm}, where
+ * fsync costs nothing, which separates the durability cost (two or more fsyncs per partition file) from the rest.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
-@Warmup(iterations = 2)
+@Warmup(iterations = 3)
 @Measurement(iterations = 5)
 public class PipelineWriteBenchmark {
 
     @Param({"500"})
     public int tickers;
+
+    @Param({"disk", "tmpfs"})
+    public String storage;
 
     private List<String> symbols;
     private Map<String, List<RawBar>> raw;
@@ -52,13 +58,13 @@ public class PipelineWriteBenchmark {
         // From the lookback day on, as the pipeline asks for it.
         raw = BenchData.rawDays(symbols, TradingCalendar.nyse().previousTradingDay(BenchData.firstDay(1)),
                 BenchData.LAST_DAY);
-        filledDir = Files.createTempDirectory("ticker-etl-bench-filled");
+        filledDir = createStoreDir("ticker-etl-bench-filled");
         requireSucceeded(run(filledDir));
     }
 
     @Setup(Level.Iteration)
     public void freshStore() throws IOException {
-        freshDir = Files.createTempDirectory("ticker-etl-bench-fresh");
+        freshDir = createStoreDir("ticker-etl-bench-fresh");
     }
 
     @TearDown(Level.Iteration)
@@ -85,6 +91,20 @@ public class PipelineWriteBenchmark {
             throw new IllegalStateException("a re-run wrote " + run.totals().bytesWritten() + " bytes");
         }
         return run;
+    }
+
+    private Path createStoreDir(String prefix) throws IOException {
+        if (storage.equals("disk")) {
+            return Files.createTempDirectory(prefix);
+        }
+        if (storage.equals("tmpfs")) {
+            Path shm = Path.of("/dev/shm");
+            if (!Files.isDirectory(shm) || !Files.isWritable(shm)) {
+                throw new IllegalStateException("storage=tmpfs needs a writable /dev/shm; run with -p storage=disk");
+            }
+            return Files.createTempDirectory(shm, prefix);
+        }
+        throw new IllegalArgumentException("storage: expected disk or tmpfs, got '" + storage + "'");
     }
 
     RunRecord run(Path dir) {
