@@ -27,6 +27,9 @@ import java.util.stream.Stream;
  * run DIR           the newest run record of the file store in DIR, as key=value pairs on one line
  * digest DIR        SHA-256 over every data file of the store (relative path and bytes), to compare two stores
  * heap GC_LOG       the largest heap occupancy (MB) before any collection in a -Xlog:gc log, and the heap size
+ * writes DIR       the store-write phase of the newest run: data files it wrote, from the first to the last file's
+ *                   modification time, and bars written per second of that phase (meaningful when the writes
+ *                   come in one stretch, as with the grouped-daily plan)
  * trading-days FROM..TO   the number of NYSE trading days in [FROM, TO]
  * </pre>
  */
@@ -48,6 +51,7 @@ public final class E2eTool {
             case "run" -> latestRun(Path.of(args[1]));
             case "digest" -> digest(Path.of(args[1]));
             case "heap" -> peakHeap(Path.of(args[1]));
+            case "writes" -> writePhase(Path.of(args[1]));
             case "trading-days" -> {
                 String[] range = args[1].split("\\.\\.");
                 yield Integer.toString(TradingCalendar.nyse().countTradingDays(LocalDate.parse(range[0]),
@@ -78,6 +82,39 @@ public final class E2eTool {
                     r.totals().invalid(), r.totals().failedTickers(), r.totals().filesWritten(),
                     r.totals().bytesWritten());
         }
+    }
+
+    static String writePhase(Path storeDir) throws IOException {
+        RunRecord run;
+        try (Store store = Store.open(storeDir.toUri())) {
+            run = store.runs().get(0);
+        }
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        long files = 0;
+        long startedNanos = toNanos(run.startedAt());
+        try (Stream<Path> walk = Files.walk(storeDir.resolve(StoreLayout.BARS))) {
+            for (Path p : (Iterable<Path>) walk.filter(f -> f.getFileName().toString().equals(StoreLayout.FILE_NAME))
+                    ::iterator) {
+                long modified = toNanos(Files.getLastModifiedTime(p).toInstant());
+                if (modified >= startedNanos) {
+                    first = Math.min(first, modified);
+                    last = Math.max(last, modified);
+                    files++;
+                }
+            }
+        }
+        if (files < 2) {
+            return "write_files=" + files + " write_phase_ms=0 write_bars_per_s=0";
+        }
+        // n files finish over n-1 gaps: scale up so that the phase includes the first file's own write.
+        double phaseNanos = (last - first) * (double) files / (files - 1);
+        return String.format(Locale.ROOT, "write_files=%d write_phase_ms=%.0f write_bars_per_s=%.0f", files,
+                phaseNanos / 1e6, run.totals().written() / (phaseNanos / 1e9));
+    }
+
+    private static long toNanos(java.time.Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     static String digest(Path storeDir) throws IOException {
@@ -122,7 +159,7 @@ public final class E2eTool {
     }
 
     private static void usage() {
-        System.err.println("usage: E2eTool universe N | run STORE_DIR | digest STORE_DIR | heap GC_LOG"
+        System.err.println("usage: E2eTool universe N | run STORE_DIR | digest STORE_DIR | heap GC_LOG | writes STORE_DIR"
                 + " | trading-days FROM..TO");
         System.exit(2);
     }
