@@ -24,6 +24,8 @@ public final class MarketTimeTransformer implements Transformer {
 
     private static final Double ZERO = 0.0;
 
+    private String lastValidTicker;
+
     @Override
     public String name() {
         return NAME;
@@ -31,8 +33,14 @@ public final class MarketTimeTransformer implements Transformer {
 
     @Override
     public Bar transform(RawBar raw) throws InvalidBarException {
-        if (!Tickers.isValid(raw.ticker())) {
-            throw new InvalidBarException("ticker '" + raw.ticker() + "' is not a valid symbol");
+        String ticker = raw.ticker();
+        // Bars come ticker by ticker: remembering the last valid symbol skips the regex for almost every bar. A
+        // stale read from another thread only means validating again (String is immutable, so the race is benign).
+        if (ticker != lastValidTicker) {
+            if (!Tickers.isValid(ticker)) {
+                throw new InvalidBarException("ticker '" + ticker + "' is not a valid symbol");
+            }
+            lastValidTicker = ticker;
         }
         double open = requireNonNegative("open", raw.open());
         double high = requireNonNegative("high", raw.high());
@@ -53,7 +61,7 @@ public final class MarketTimeTransformer implements Transformer {
         long startMs = raw.startMs();
         Instant start = Instant.ofEpochMilli(startMs);
         OffsetDateTime startEt = OffsetDateTime.ofInstant(start, MarketTime.ZONE);
-        return new Bar(raw.ticker(), raw.timespan(), startEt.toLocalDate(), startMs, startEt, start,
+        return new Bar(ticker, raw.timespan(), startEt.toLocalDate(), startMs, startEt, start,
                 open, high, low, close, volume, vwap, transactions, raw.adjusted(), null, Phase.NEUTRAL,
                 Bar.SCHEMA_VERSION);
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tickeretl.Bar;
 import dev.tickeretl.RunRecord;
+import dev.tickeretl.internal.AsciiBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,9 @@ public final class JsonCodec {
     private static final ObjectWriter RUN_WRITER = MAPPER.writerFor(RunRecord.class).withDefaultPrettyPrinter();
     private static final ObjectReader RUN_READER = MAPPER.readerFor(RunRecord.class);
 
+    /** A daily bar's line is about 330 characters. */
+    static final int LINE_CAPACITY = 384;
+
     private JsonCodec() {
     }
 
@@ -41,6 +45,22 @@ public final class JsonCodec {
 
     /** One bar as a single JSON line, without the newline. */
     public static String toJson(Bar bar) {
+        AsciiBuffer line = new AsciiBuffer(LINE_CAPACITY);
+        if (BarLines.append(bar, line)) {
+            return line.toAsciiString();
+        }
+        return toJsonWithJackson(bar);
+    }
+
+    /** Appends one bar's JSON line in UTF-8, without the newline. */
+    static void appendJson(Bar bar, AsciiBuffer out) {
+        if (!BarLines.append(bar, out)) {
+            out.utf8(toJsonWithJackson(bar));
+        }
+    }
+
+    /** The reference serialisation; {@link BarLines} reproduces its bytes for every bar it accepts. */
+    static String toJsonWithJackson(Bar bar) {
         try {
             return BAR_WRITER.writeValueAsString(bar);
         } catch (JsonProcessingException e) {

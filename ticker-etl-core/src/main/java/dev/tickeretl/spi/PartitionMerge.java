@@ -1,6 +1,7 @@
 package dev.tickeretl.spi;
 
 import dev.tickeretl.Bar;
+import dev.tickeretl.internal.AsciiBuffer;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -61,11 +62,12 @@ public final class PartitionMerge {
 
     /** A partition file's bytes: one data-contract JSON object per line, in the given order. */
     public static byte[] encode(List<Bar> bars) {
-        StringBuilder sb = new StringBuilder(bars.size() * 330);
+        AsciiBuffer out = new AsciiBuffer(bars.size() * JsonCodec.LINE_CAPACITY);
         for (Bar b : bars) {
-            sb.append(JsonCodec.toJson(b)).append('\n');
+            JsonCodec.appendJson(b, out);
+            out.ascii('\n');
         }
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 
     /** Parses a partition file; blank lines are skipped. */

@@ -62,6 +62,15 @@ final class IngestCommand implements Callable<Integer> {
             description = "How long one request may keep retrying (429, 5xx, timeouts), ISO-8601 (default: PT10M).")
     String retryBudget;
 
+    @Option(names = "--rate-limit", paramLabel = "N/DURATION",
+            description = "Client-side request limit for any window, e.g. 5/PT1S (ISO-8601 duration); instead of "
+                    + "--max-requests-per-minute.")
+    String rateLimit;
+
+    @Option(names = "--concurrency", paramLabel = "N",
+            description = "Requests in flight at once (the source's default is 4).")
+    Integer concurrency;
+
     @Option(names = "--incremental", description = "Fetch only trading days not stored yet (plus the lookback).")
     boolean incremental;
 
@@ -93,21 +102,15 @@ final class IngestCommand implements Callable<Integer> {
         if (source == null && sourceName.equals("simulator") && !quiet) {
             err.println("notice: " + KEY_VARIABLES + " is not set: using the offline simulator (synthetic data).");
         }
+        // Passed through as given: the source checks them when it opens, before any run is recorded, and a bad
+        // value is a usage error naming the option.
         Map<String, String> sourceOptions = new LinkedHashMap<>();
-        if (baseUrl != null) {
-            sourceOptions.put("base-url", baseUrl);
-        }
-        if (maxRequestsPerMinute != null) {
-            if (maxRequestsPerMinute < 1) {
-                throw new IllegalArgumentException("max-requests-per-minute: must be at least 1, got "
-                        + maxRequestsPerMinute);
-            }
-            sourceOptions.put("max-requests-per-minute", maxRequestsPerMinute.toString());
-        }
+        putIfSet(sourceOptions, "base-url", baseUrl);
+        putIfSet(sourceOptions, "max-requests-per-minute", maxRequestsPerMinute);
+        putIfSet(sourceOptions, "rate-limit", rateLimit);
+        putIfSet(sourceOptions, "concurrency", concurrency);
+        putIfSet(sourceOptions, "retry-budget", retryBudget);
 
-        if (retryBudget != null) {
-            sourceOptions.put("retry-budget", retryBudget);
-        }
         TickerEtl.Builder builder = TickerEtl.builder()
                 .tickers(tickers == null ? Tickers.DEFAULTS : normalise(tickers))
                 .from(start).to(end)
@@ -124,6 +127,12 @@ final class IngestCommand implements Callable<Integer> {
             out.println(run);
         }
         return ExitCodes.of(run.status());
+    }
+
+    private static void putIfSet(Map<String, String> options, String key, Object value) {
+        if (value != null) {
+            options.put(key, value.toString().strip());
+        }
     }
 
     private static List<String> normalise(List<String> raw) {

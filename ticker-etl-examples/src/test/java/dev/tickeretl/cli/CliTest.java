@@ -191,6 +191,28 @@ class CliTest {
     }
 
     @Test
+    void rateLimitAndConcurrencyReachTheSourceWhichChecksThem() {
+        CliRunner.Result ok = cli("ingest", "--source", "simulator", "--tickers", "AAPL,MSFT", "--from", "2025-01-02", "--to",
+                "2025-01-10", "--store", store(), "--rate-limit", "50/PT1S", "--concurrency", "2");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+
+        assertThat(cli("ingest", "--source", "simulator", "--store", store(), "--concurrency", "0")).satisfies(r -> {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("concurrency");
+        });
+        assertThat(cli("ingest", "--source", "simulator", "--store", store(), "--rate-limit", "5 per second"))
+                .satisfies(r -> {
+                    assertThat(r.exit()).isEqualTo(2);
+                    assertThat(r.err()).contains("rate-limit");
+                });
+        assertThat(cli("ingest", "--source", "simulator", "--store", store(), "--rate-limit", "5/PT1S",
+                "--max-requests-per-minute", "5")).satisfies(r -> {
+                    assertThat(r.exit()).isEqualTo(2);
+                    assertThat(r.err()).contains("rate-limit").contains("max-requests-per-minute");
+                });
+    }
+
+    @Test
     void defaultsToTheLatestCompletedTradingDay() {
         // Friday 2025-01-10 15:00 ET: the session is still open, so the latest completed day is Wednesday the 8th
         // (the 9th was the Carter closure).

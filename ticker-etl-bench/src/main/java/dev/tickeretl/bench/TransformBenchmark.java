@@ -1,0 +1,123 @@
+package dev.tickeretl.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.tickeretl.Bar;
+import dev.tickeretl.TradingCalendar;
+import dev.tickeretl.internal.Providers;
+import dev.tickeretl.spi.InvalidBarException;
+import dev.tickeretl.spi.JsonCodec;
+import dev.tickeretl.spi.PhaseTagger;
+import dev.tickeretl.spi.RawBar;
+import dev.tickeretl.spi.Transformer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The per-bar CPU path, on one thread: convert a raw bar (time zones, validation), tag its phase against the previous
+ * trading session, and serialise it to its JSON line. Scores are bars per second; the three parts are also measured
+ * alone to show where the time goes.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 4, time = 2)
+@Measurement(iterations = 5, time = 1)
+public class TransformBenchmark {
+
+    /** About 20 years of one ticker's daily bars. */
+    public static final int BARS = 5_000;
+
+    private final Transformer transformer = Providers.transformer("market-time");
+    private final PhaseTagger tagger = Providers.phaseTagger("brief");
+    private final TradingCalendar calendar = TradingCalendar.nyse();
+    private final ObjectWriter jackson = JsonCodec.mapper().writerFor(Bar.class);
+
+    private RawBar[] raw;
+    private Bar[] converted;
+    private Bar[] tagged;
+
+    @Setup
+    public void setup() throws InvalidBarException {
+        List<RawBar> days = BenchData.rawDays("AAPL", BenchData.firstDay(21), BenchData.LAST_DAY);
+        raw = days.subList(days.size() - BARS, days.size()).toArray(new RawBar[0]);
+        converted = new Bar[BARS];
+        tagged = new Bar[BARS];
+        for (int i = 0; i < BARS; i++) {
+            converted[i] = transformer.transform(raw[i]);
+        }
+        for (int i = 0; i < BARS; i++) {
+            tagged[i] = tag(converted[i], i == 0 ? null : converted[i - 1]);
+        }
+    }
+
+    /** The whole per-bar path, as the pipeline runs it for one ticker. */
+    @Benchmark
+    @OperationsPerInvocation(BARS)
+    public void transformTagSerialize(Blackhole bh) throws InvalidBarException {
+        Bar previous = null;
+        for (RawBar r : raw) {
+            Bar bar = transformer.transform(r);
+            bh.consume(JsonCodec.toJson(tag(bar, previous)));
+            previous = bar;
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BARS)
+    public void transformOnly(Blackhole bh) throws InvalidBarException {
+        for (RawBar r : raw) {
+            bh.consume(transformer.transform(r));
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BARS)
+    public void tagOnly(Blackhole bh) {
+        Bar previous = null;
+        for (Bar bar : converted) {
+            bh.consume(tag(bar, previous));
+            previous = bar;
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BARS)
+    public void serializeOnly(Blackhole bh) {
+        for (Bar bar : tagged) {
+            bh.consume(JsonCodec.toJson(bar));
+        }
+    }
+
+    /**
+     * The baseline: the same lines through Jackson's databind writer with the shared mapper, which is what
+     * {@link JsonCodec#toJson} did before it got its own writer (and still does for bars outside the common shape).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BARS)
+    public void serializeJackson(Blackhole bh) throws JsonProcessingException {
+        for (Bar bar : tagged) {
+            bh.consume(jackson.writeValueAsString(bar));
+        }
+    }
+
+    /** The pipeline's rule: compare with the previous bar only when it is the previous trading session's. */
+    private Bar tag(Bar bar, Bar previous) {
+        Bar prior = previous != null && previous.tradingDate().equals(calendar.previousTradingDay(bar.tradingDate()))
+                ? previous : null;
+        return bar.withPhase(tagger.phaseOf(bar, prior), prior == null ? null : prior.volume());
+    }
+}

@@ -1,0 +1,112 @@
+package dev.tickeretl.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tickeretl.RunRecord;
+import dev.tickeretl.spi.WriteResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Each benchmark method runs once, outside JMH, and does the work it claims to measure; {@code mvn verify} runs only
+ * this, never the benchmarks themselves.
+ */
+class BenchmarksSmokeTest {
+
+    private static final Blackhole BH = new Blackhole(
+            "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void transformBenchmarkRunsEveryPathOverFiveThousandBars() throws Exception {
+        TransformBenchmark b = new TransformBenchmark();
+        b.setup();
+
+        b.transformTagSerialize(BH);
+        b.transformOnly(BH);
+        b.tagOnly(BH);
+        b.serializeOnly(BH);
+        b.serializeJackson(BH);
+        assertThat(TransformBenchmark.BARS).isEqualTo(5_000);
+    }
+
+    @Test
+    void partitionMergeRewritesOnlyWhenSomethingChanged() throws IOException {
+        PartitionMergeBenchmark b = new PartitionMergeBenchmark();
+        b.years = 1;
+        b.setup();
+        try {
+            WriteResult unchanged = b.rewriteUnchanged();
+            WriteResult changed = b.rewriteChanged();
+            WriteResult changedBack = b.rewriteChanged();
+            b.mergeInMemory(BH);
+
+            assertThat(unchanged.filesWritten()).isZero();
+            assertThat(unchanged.unchanged()).isEqualTo(252); // NYSE trading days of 2024
+            assertThat(changed.filesWritten()).isEqualTo(1);
+            assertThat(changed.updated()).isEqualTo(1);
+            assertThat(changedBack.updated()).isEqualTo(1);
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @Test
+    void pipelineWriteStoresEveryBarAndItsReRunWritesNothing() throws IOException {
+        PipelineWriteBenchmark b = new PipelineWriteBenchmark();
+        b.tickers = 3;
+        b.storage = "disk";
+        b.data();
+        try {
+            b.freshStore();
+            RunRecord first = b.firstRun();
+            RunRecord again = b.reRun();
+            b.removeFreshStore();
+
+            assertThat(first.totals().written()).isEqualTo(3 * 252);
+            assertThat(first.totals().filesWritten()).isEqualTo(3);
+            assertThat(first.warnings()).isEmpty(); // the lookback day was replayed too
+            assertThat(again.totals().unchanged()).isEqualTo(3 * 252);
+        } finally {
+            b.removeFilledStore();
+        }
+    }
+
+    @Test
+    void e2eToolReportsRunsDigestsAndGcPeaks() throws IOException {
+        PipelineWriteBenchmark b = new PipelineWriteBenchmark();
+        b.tickers = 2;
+        b.storage = "disk";
+        b.data();
+        try {
+            Path one = tmp.resolve("one");
+            Path two = tmp.resolve("two");
+            b.run(one);
+            b.run(two);
+            b.run(two);
+
+            assertThat(E2eTool.digest(one)).isEqualTo(E2eTool.digest(two)).startsWith("2 files sha256=");
+            assertThat(E2eTool.latestRun(two)).contains("status=SUCCEEDED").contains(" written=0 ")
+                    .contains(" unchanged=504 ").contains(" bytes=0");
+            assertThat(E2eTool.latestRun(one)).containsPattern(Pattern.compile(" files=2 bytes=\\d{5,}"));
+        } finally {
+            b.removeFilledStore();
+        }
+        Path log = tmp.resolve("gc.log");
+        Files.writeString(log, """
+                [0.010s][info][gc] Using G1
+                [0.512s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 24M->5M(256M) 3.123ms
+                [0.900s][info][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 131M->40M(256M) 9.001ms
+                [1.100s][info][gc] GC(2) Concurrent Mark Cycle 12.000ms
+                """);
+        assertThat(E2eTool.peakHeap(log)).isEqualTo("peak_heap_mb=131 heap_size_mb=256 collections=2");
+        assertThat(BenchData.universe(6)).startsWith("AAPL", "MSFT", "NVDA", "AMZN", "GOOGL").hasSize(6);
+    }
+}
