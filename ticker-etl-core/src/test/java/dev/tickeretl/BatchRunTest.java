@@ -294,6 +294,81 @@ class BatchRunTest {
     }
 
     @Test
+    void anOffsetIsCommittedOnlyAfterEveryBarBeforeItIsStored() {
+        List<String> tickers = List.of("AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META");
+        for (String t : tickers) {
+            upstream.series(t, LocalDate.of(2024, 12, 1), JAN_31);
+        }
+        store.writeDelay(30);
+        java.util.Set<String> stored = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        store.onWritten = stored::addAll;
+        List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.tickeretl.spi.Source source = upstream.source();
+        dev.tickeretl.spi.Source checked = new dev.tickeretl.spi.Source() {
+            @Override
+            public void start(dev.tickeretl.spi.SourceRequest request) {
+                source.start(request);
+            }
+
+            @Override
+            public dev.tickeretl.spi.SourceEvent poll(java.time.Duration timeout) throws InterruptedException {
+                return source.poll(timeout);
+            }
+
+            @Override
+            public void commit(dev.tickeretl.spi.SourceOffset offset) {
+                // FakeUpstream's offsets name the ticker whose bars they follow; every ticker up to it is done.
+                int upTo = tickers.indexOf(offset.position().get("ticker"));
+                for (String t : tickers.subList(0, upTo + 1)) {
+                    if (!stored.contains(t)) {
+                        violations.add("committed " + offset + " before " + t + " was stored");
+                    }
+                }
+                source.commit(offset);
+            }
+
+            @Override
+            public void close() {
+                source.close();
+            }
+        };
+
+        RunRecord r = TickerEtl.builder().tickers(tickers).from(JAN_2).to(JAN_31).source(checked).store(store)
+                .clock(CLOCK).build().run();
+
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(upstream.commits).isNotEmpty();
+        assertThat(violations).isEmpty();
+        assertThat(r.totals().written()).isEqualTo(6L * TradingCalendar.nyse().tradingDays(JAN_2, JAN_31).size());
+    }
+
+    @Test
+    void aTaggerThatThrowsFailsOnlyThatTicker() {
+        upstream.series("AAPL", LocalDate.of(2024, 12, 1), JAN_31).series("MSFT", LocalDate.of(2024, 12, 1), JAN_31);
+        dev.tickeretl.spi.PhaseTagger brief = dev.tickeretl.internal.Providers.phaseTagger("brief");
+
+        RunRecord r = TickerEtl.builder().tickers("AAPL", "MSFT").from(JAN_2).to(JAN_31).source(upstream.source())
+                .store(store).clock(CLOCK).phaseTagger(new dev.tickeretl.spi.PhaseTagger() {
+                    @Override
+                    public String name() {
+                        return "fragile";
+                    }
+
+                    @Override
+                    public Phase phaseOf(Bar bar, Bar previous) {
+                        if (bar.ticker().equals("MSFT")) {
+                            throw new IllegalStateException("no rule for MSFT");
+                        }
+                        return brief.phaseOf(bar, previous);
+                    }
+                }).build().run();
+
+        assertThat(r.status()).isEqualTo(RunStatus.PARTIAL);
+        assertThat(r.tickers().get("MSFT").error()).contains("no rule for MSFT");
+        assertThat(r.tickers().get("AAPL").status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
     void aWeekendOnlyRangeStoresNothingAndSucceeds() {
         RunRecord r = run(LocalDate.of(2025, 1, 4), LocalDate.of(2025, 1, 5), "AAPL");
 

@@ -21,6 +21,14 @@ final class InMemoryStore implements BarStore {
     final List<RunStatus> runStatusesPut = new ArrayList<>();
     long partitionWrites;
     private String failWritesOf;
+    private long writeDelayMs;
+    /** Optional: told of each finished write, with the tickers it held. */
+    java.util.function.Consumer<java.util.Set<String>> onWritten = tickers -> { };
+
+    /** Makes every write take this long, like a slow disk or a distant bucket. */
+    void writeDelay(long ms) {
+        this.writeDelayMs = ms;
+    }
 
     /** Makes every later write that touches {@code ticker} throw, as a full disk would. */
     void failWritesOf(String ticker) {
@@ -29,6 +37,20 @@ final class InMemoryStore implements BarStore {
 
     @Override
     public WriteResult write(List<Bar> bars) {
+        if (writeDelayMs > 0) {
+            try {
+                Thread.sleep(writeDelayMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted");
+            }
+        }
+        WriteResult result = merge(bars);
+        onWritten.accept(bars.stream().map(Bar::ticker).collect(java.util.stream.Collectors.toSet()));
+        return result;
+    }
+
+    private synchronized WriteResult merge(List<Bar> bars) {
         Map<String, List<Bar>> byPartition = new LinkedHashMap<>();
         for (Bar b : bars) {
             if (b.ticker().equals(failWritesOf)) {
@@ -54,13 +76,13 @@ final class InMemoryStore implements BarStore {
     }
 
     @Override
-    public void putRun(RunRecord run) {
+    public synchronized void putRun(RunRecord run) {
         runs.put(run.runId(), run);
         runStatusesPut.add(run.status());
     }
 
     @Override
-    public List<Bar> read(String ticker, Timespan timespan, LocalDate from, LocalDate to) {
+    public synchronized List<Bar> read(String ticker, Timespan timespan, LocalDate from, LocalDate to) {
         List<Bar> out = new ArrayList<>();
         for (String p : StoreLayout.partitionsBetween(ticker, timespan, from, to)) {
             byte[] bytes = partitions.get(p);
@@ -77,7 +99,7 @@ final class InMemoryStore implements BarStore {
     }
 
     @Override
-    public List<RunRecord> runs() {
+    public synchronized List<RunRecord> runs() {
         List<RunRecord> all = new ArrayList<>(runs.values());
         all.sort(Comparator.comparing(RunRecord::runId).reversed());
         return all;

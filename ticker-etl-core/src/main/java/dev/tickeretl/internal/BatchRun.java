@@ -25,10 +25,16 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +58,7 @@ public final class BatchRun {
     private long filesWritten;
     private long bytesWritten;
     private int finishedTickers;
+    private Source source;
 
     public BatchRun(RunConfig config) {
         this.config = config;
@@ -111,11 +118,23 @@ public final class BatchRun {
 
     /** @return the error that ended the whole run, or null when the source ran to its end */
     private String ingest(Source source, BarStore store) throws InterruptedException {
+        try (Writes writes = new Writes(store)) {
+            try {
+                return read(source, store, writes);
+            } finally {
+                // Whatever ends the reading, writes already handed out finish and are counted.
+                writes.awaitAll();
+            }
+        }
+    }
+
+    private String read(Source source, BarStore store, Writes writes) throws InterruptedException {
+        this.source = source;
         SourceRequest request = plan(store);
         if (request.ranges().isEmpty()) {
             for (TickerState t : tickers.values()) {
                 if (!t.finished) {
-                    finish(t, store);
+                    finish(t, writes);
                 }
             }
             return null;
@@ -127,9 +146,6 @@ public final class BatchRun {
                 throw new InterruptedException();
             }
             SourceEvent event = source.poll(POLL);
-            if (event == null) {
-                continue;
-            }
             if (event instanceof SourceEvent.Bars bars) {
                 for (RawBar raw : bars.bars()) {
                     TickerState t = tickers.get(raw.ticker());
@@ -142,13 +158,13 @@ public final class BatchRun {
             } else if (event instanceof SourceEvent.TickerDone done) {
                 TickerState t = tickers.get(done.ticker());
                 if (t != null && !t.finished) {
-                    finish(t, store);
+                    finish(t, writes);
                 }
             } else if (event instanceof SourceEvent.TickerFailed failed) {
                 TickerState t = tickers.get(failed.ticker());
                 if (t != null && !t.finished) {
                     t.fail(failed.reason());
-                    tickerFinished(t, source);
+                    tickerFinished(t);
                 }
             } else if (event instanceof SourceEvent.Invalid invalid) {
                 TickerState t = tickers.get(invalid.ticker());
@@ -161,16 +177,18 @@ public final class BatchRun {
             } else if (event instanceof SourceEvent.End) {
                 for (TickerState t : tickers.values()) {
                     if (!t.finished) {
-                        finish(t, store);
+                        finish(t, writes);
                     }
                 }
+                writes.awaitAll();
                 if (pendingOffset != null) {
                     source.commit(pendingOffset);
                 }
                 return null;
             }
+            writes.takeFinished();
             // Commit only when every bar received so far is durably written (Kafka Connect's rule).
-            if (pendingOffset != null && nothingBuffered()) {
+            if (pendingOffset != null && nothingBuffered() && writes.idle()) {
                 source.commit(pendingOffset);
                 pendingOffset = null;
             }
@@ -211,25 +229,34 @@ public final class BatchRun {
         return new SourceRequest(Timespan.DAY, config.adjusted(), ranges);
     }
 
-    private void finish(TickerState t, BarStore store) {
+    /** Tags a ticker whose bars are all in and hands them to the writers; the outcome comes with the write. */
+    private void finish(TickerState t, Writes writes) {
+        List<Bar> toStore;
         try {
-            List<Bar> toStore = tag(t);
-            if (!toStore.isEmpty()) {
-                WriteResult w = store.write(toStore);
-                t.written += w.inserted();
-                t.updated += w.updated();
-                t.unchanged += w.unchanged();
-                filesWritten += w.filesWritten();
-                bytesWritten += w.bytesWritten();
-            }
-            t.finished = true;
-            t.status = t.invalid > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
-        } catch (RuntimeException e) {
-            LOG.error("storing {} failed", t.ticker, e);
-            t.fail("store: " + describe(e));
+            toStore = tag(t);
+        } catch (RuntimeException e) { // a plugged-in transformer or tagger that broke: this ticker only
+            LOG.error("tagging {} failed", t.ticker, e);
+            t.fail("tagging: " + describe(e));
+            tickerFinished(t);
+            return;
         }
+        t.finished = true;
         t.raw.clear();
-        tickerFinished(t, null);
+        if (toStore.isEmpty()) {
+            stored(t, WriteResult.EMPTY);
+        } else {
+            writes.submit(t, toStore);
+        }
+    }
+
+    private void stored(TickerState t, WriteResult w) {
+        t.written += w.inserted();
+        t.updated += w.updated();
+        t.unchanged += w.unchanged();
+        filesWritten += w.filesWritten();
+        bytesWritten += w.bytesWritten();
+        t.status = t.invalid > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
+        tickerFinished(t);
     }
 
     /** Validates, converts and tags one ticker's bars; returns those inside the requested range. */
@@ -281,7 +308,7 @@ public final class BatchRun {
         return out;
     }
 
-    private void tickerFinished(TickerState t, Source source) {
+    private void tickerFinished(TickerState t) {
         finishedTickers++;
         config.listener().tickerFinished(t.ticker, t.outcome(), finishedTickers, tickers.size(),
                 source == null ? RequestStats.NONE : source.stats());
@@ -339,6 +366,74 @@ public final class BatchRun {
     private static String describe(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /**
+     * Stores finished tickers on a few threads while the source goes on, so that fsyncs or PUTs of one ticker
+     * overlap with fetching and with each other. Results are taken back on the run's thread, which alone touches
+     * counts and calls the listener.
+     */
+    private final class Writes implements AutoCloseable {
+        private static final int THREADS = 4;
+        private final BarStore store;
+        private final Map<TickerState, Future<WriteResult>> pending = new LinkedHashMap<>();
+        private ExecutorService pool;
+
+        Writes(BarStore store) {
+            this.store = store;
+        }
+
+        void submit(TickerState t, List<Bar> bars) {
+            if (pool == null) {
+                AtomicInteger n = new AtomicInteger();
+                pool = Executors.newFixedThreadPool(THREADS, r -> {
+                    Thread thread = new Thread(r, "ticker-etl-write-" + n.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+            }
+            pending.put(t, pool.submit(() -> store.write(bars)));
+        }
+
+        boolean idle() {
+            return pending.isEmpty();
+        }
+
+        /** Takes in the writes that are done, without waiting. */
+        void takeFinished() throws InterruptedException {
+            take(false);
+        }
+
+        /** Waits for every write handed out. */
+        void awaitAll() throws InterruptedException {
+            take(true);
+        }
+
+        private void take(boolean wait) throws InterruptedException {
+            for (Iterator<Map.Entry<TickerState, Future<WriteResult>>> it = pending.entrySet().iterator();
+                 it.hasNext(); ) {
+                Map.Entry<TickerState, Future<WriteResult>> e = it.next();
+                if (!wait && !e.getValue().isDone()) {
+                    continue;
+                }
+                TickerState t = e.getKey();
+                it.remove();
+                try {
+                    stored(t, e.getValue().get());
+                } catch (ExecutionException failure) {
+                    LOG.error("storing {} failed", t.ticker, failure.getCause());
+                    t.fail("store: " + describe(failure.getCause()));
+                    tickerFinished(t);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
     }
 
     /** Everything the run knows about one ticker. */

@@ -12,7 +12,8 @@ public interface Sink extends AutoCloseable {
 
     /**
      * Durably merges {@code bars} (any tickers, any order) into the store. When this returns, the bars survive a
-     * crash; when it throws, no reader sees a partial write.
+     * crash; when it throws, no reader sees a partial write. The pipeline calls this from several threads at once
+     * (one ticker each), so implementations must be thread-safe.
      */
     WriteResult write(List<Bar> bars);
 
