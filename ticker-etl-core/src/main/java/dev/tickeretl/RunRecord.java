@@ -30,6 +30,10 @@ public record RunRecord(
         @JsonProperty("warnings") List<DataQualityWarning> warnings,
         @JsonProperty("error") String error) {
 
+    /** Newest first: run ids sort by start time, so descending id order is start order, latest first. */
+    public static final java.util.Comparator<RunRecord> NEWEST_FIRST =
+            java.util.Comparator.comparing(RunRecord::runId).reversed();
+
     public RunRecord {
         tickers = tickers == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tickers));
         warnings = warnings == null ? List.of() : List.copyOf(warnings);

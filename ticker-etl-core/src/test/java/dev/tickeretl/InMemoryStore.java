@@ -7,7 +7,6 @@ import dev.tickeretl.spi.WriteResult;
 import java.net.URI;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,15 +50,13 @@ final class InMemoryStore implements BarStore {
     }
 
     private synchronized WriteResult merge(List<Bar> bars) {
-        Map<String, List<Bar>> byPartition = new LinkedHashMap<>();
         for (Bar b : bars) {
             if (b.ticker().equals(failWritesOf)) {
                 throw new StoreException("disk full writing " + StoreLayout.partitionOf(b));
             }
-            byPartition.computeIfAbsent(StoreLayout.partitionOf(b), k -> new ArrayList<>()).add(b);
         }
         WriteResult total = WriteResult.EMPTY;
-        for (var e : byPartition.entrySet()) {
+        for (var e : StoreLayout.byPartition(bars).entrySet()) {
             byte[] old = partitions.get(e.getKey());
             PartitionMerge.Result merged = PartitionMerge.merge(old == null ? List.of() : PartitionMerge.decode(old),
                     e.getValue());
@@ -83,25 +80,16 @@ final class InMemoryStore implements BarStore {
 
     @Override
     public synchronized List<Bar> read(String ticker, Timespan timespan, LocalDate from, LocalDate to) {
-        List<Bar> out = new ArrayList<>();
-        for (String p : StoreLayout.partitionsBetween(ticker, timespan, from, to)) {
-            byte[] bytes = partitions.get(p);
-            if (bytes != null) {
-                for (Bar b : PartitionMerge.decode(bytes)) {
-                    if (!b.tradingDate().isBefore(from) && !b.tradingDate().isAfter(to)) {
-                        out.add(b);
-                    }
-                }
-            }
-        }
-        out.sort(Comparator.comparingLong(Bar::startMs));
-        return out;
+        return StoreLayout.read(ticker, timespan, from, to, path -> {
+            byte[] bytes = partitions.get(path);
+            return bytes == null ? List.of() : PartitionMerge.decode(bytes);
+        });
     }
 
     @Override
     public synchronized List<RunRecord> runs() {
         List<RunRecord> all = new ArrayList<>(runs.values());
-        all.sort(Comparator.comparing(RunRecord::runId).reversed());
+        all.sort(RunRecord.NEWEST_FIRST);
         return all;
     }
 

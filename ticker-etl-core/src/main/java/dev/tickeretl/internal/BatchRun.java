@@ -1,6 +1,7 @@
 package dev.tickeretl.internal;
 
 import dev.tickeretl.Bar;
+import dev.tickeretl.MarketTime;
 import dev.tickeretl.RunRecord;
 import dev.tickeretl.RunRecord.DataQualityWarning;
 import dev.tickeretl.RunRecord.RunParameters;
@@ -25,10 +26,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -263,14 +266,14 @@ public final class BatchRun {
     private List<Bar> tag(TickerState t) {
         // Converted bars by trading date: fetched ones win over stored ones (upstream may have corrected them).
         TreeMap<LocalDate, Bar> byDate = new TreeMap<>(t.stored);
-        java.util.Set<LocalDate> fetchedDates = new java.util.HashSet<>();
+        Set<LocalDate> fetchedDates = new HashSet<>();
         for (RawBar raw : t.raw.values()) {
             Bar bar;
             try {
                 bar = config.transformer().transform(raw);
             } catch (InvalidBarException e) {
                 t.invalid++;
-                warn("INVALID_BAR", t.ticker, dev.tickeretl.MarketTime.tradingDate(raw.startMs()), e.getMessage());
+                warn("INVALID_BAR", t.ticker, MarketTime.tradingDate(raw.startMs()), e.getMessage());
                 continue;
             }
             if (!calendar.isTradingDay(bar.tradingDate())) {

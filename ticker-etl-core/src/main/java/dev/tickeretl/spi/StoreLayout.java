@@ -4,7 +4,12 @@ import dev.tickeretl.Bar;
 import dev.tickeretl.Timespan;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The one layout every store uses (file system and S3 alike), so DuckDB, Spark or Athena read them the same way:
@@ -50,6 +55,36 @@ public final class StoreLayout {
             }
         }
         return paths;
+    }
+
+    /** Bars grouped by the partition each belongs to, partitions in the order first met: how every store writes. */
+    public static Map<String, List<Bar>> byPartition(Collection<Bar> bars) {
+        Map<String, List<Bar>> partitions = new LinkedHashMap<>();
+        for (Bar bar : bars) {
+            partitions.computeIfAbsent(partitionOf(bar), p -> new ArrayList<>()).add(bar);
+        }
+        return partitions;
+    }
+
+    /**
+     * The read every store does: each partition that can hold [from, to], read with {@code partition} (the stored
+     * bars of that path, empty when there is none), kept to trading dates in [from, to], in time order.
+     */
+    public static List<Bar> read(String ticker, Timespan timespan, LocalDate from, LocalDate to,
+                                 Function<String, List<Bar>> partition) {
+        List<Bar> found = new ArrayList<>();
+        if (from.isAfter(to)) {
+            return found;
+        }
+        for (String path : partitionsBetween(ticker, timespan, from, to)) {
+            for (Bar bar : partition.apply(path)) {
+                if (!bar.tradingDate().isBefore(from) && !bar.tradingDate().isAfter(to)) {
+                    found.add(bar);
+                }
+            }
+        }
+        found.sort(Comparator.comparingLong(Bar::startMs));
+        return found;
     }
 
     /** Where a run record lives. */

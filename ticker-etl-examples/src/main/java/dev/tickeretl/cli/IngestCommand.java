@@ -94,8 +94,11 @@ final class IngestCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        LocalDate end = to != null ? to : (from != null && from.isAfter(latestCompletedTradingDay())
-                ? from : latestCompletedTradingDay());
+        LocalDate end = to;
+        if (end == null) {
+            LocalDate latest = latestCompletedTradingDay();
+            end = from != null && from.isAfter(latest) ? from : latest;
+        }
         LocalDate start = from != null ? from : end;
 
         String sourceName = source != null ? source.toLowerCase(Locale.ROOT) : defaultSource();

@@ -24,8 +24,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -67,14 +65,12 @@ final class FileStore implements BarStore {
 
     @Override
     public WriteResult write(List<Bar> bars) {
-        Map<String, List<Bar>> byPartition = new LinkedHashMap<>();
         for (Bar bar : bars) {
             // The ticker becomes a directory name: refuse anything that could step outside the store.
             Tickers.requireValid(bar.ticker());
-            byPartition.computeIfAbsent(StoreLayout.partitionOf(bar), p -> new ArrayList<>()).add(bar);
         }
         WriteResult total = WriteResult.EMPTY;
-        for (Map.Entry<String, List<Bar>> partition : byPartition.entrySet()) {
+        for (Map.Entry<String, List<Bar>> partition : StoreLayout.byPartition(bars).entrySet()) {
             total = total.plus(writePartition(partition.getKey(), partition.getValue()));
         }
         return total;
@@ -130,24 +126,14 @@ final class FileStore implements BarStore {
     @Override
     public List<Bar> read(String ticker, Timespan timespan, LocalDate from, LocalDate to) {
         Tickers.requireValid(ticker);
-        List<Bar> found = new ArrayList<>();
-        if (from.isAfter(to)) {
-            return found;
-        }
-        for (String partition : StoreLayout.partitionsBetween(ticker, timespan, from, to)) {
+        return StoreLayout.read(ticker, timespan, from, to, partition -> {
             try {
-                for (Bar bar : readPartition(root.resolve(partition))) {
-                    if (!bar.tradingDate().isBefore(from) && !bar.tradingDate().isAfter(to)) {
-                        found.add(bar);
-                    }
-                }
+                return readPartition(root.resolve(partition));
             } catch (IOException e) {
                 throw new StoreException("store " + uri + ": cannot read partition " + root.resolve(partition)
                         + ": " + FileStoreProvider.describe(e), e);
             }
-        }
-        found.sort(Comparator.comparingLong(Bar::startMs));
-        return found;
+        });
     }
 
     @Override
@@ -171,8 +157,7 @@ final class FileStore implements BarStore {
             throw new StoreException("store " + uri + ": cannot list run records in " + dir + ": "
                     + FileStoreProvider.describe(e), e);
         }
-        // Run ids sort by start time, so descending id order is newest first.
-        runs.sort(Comparator.comparing(RunRecord::runId).reversed());
+        runs.sort(RunRecord.NEWEST_FIRST);
         return runs;
     }
 

@@ -16,8 +16,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -106,10 +104,7 @@ final class S3Store implements BarStore {
     @Override
     public WriteResult write(List<Bar> bars) {
         ensureOpen();
-        Map<String, List<Bar>> byPartition = new LinkedHashMap<>();
-        for (Bar bar : bars) {
-            byPartition.computeIfAbsent(StoreLayout.partitionOf(bar), p -> new ArrayList<>()).add(bar);
-        }
+        Map<String, List<Bar>> byPartition = StoreLayout.byPartition(bars);
         if (byPartition.size() <= 1) {
             WriteResult result = WriteResult.EMPTY;
             for (Map.Entry<String, List<Bar>> e : byPartition.entrySet()) {
@@ -225,21 +220,11 @@ final class S3Store implements BarStore {
     @Override
     public List<Bar> read(String ticker, Timespan timespan, java.time.LocalDate from, java.time.LocalDate to) {
         ensureOpen();
-        List<Bar> found = new ArrayList<>();
-        for (String path : StoreLayout.partitionsBetween(ticker, timespan, from, to)) {
+        return StoreLayout.read(ticker, timespan, from, to, path -> {
             String key = location.key(path);
             StoredObject stored = get(key);
-            if (stored == null) {
-                continue;
-            }
-            for (Bar bar : decodeBars(key, stored.bytes())) {
-                if (!bar.tradingDate().isBefore(from) && !bar.tradingDate().isAfter(to)) {
-                    found.add(bar);
-                }
-            }
-        }
-        found.sort(Comparator.comparingLong(Bar::startMs));
-        return found;
+            return stored == null ? List.of() : decodeBars(key, stored.bytes());
+        });
     }
 
     @Override
@@ -271,7 +256,7 @@ final class S3Store implements BarStore {
                         + e.getMessage(), e);
             }
         }
-        runs.sort(Comparator.comparing(RunRecord::runId).reversed());
+        runs.sort(RunRecord.NEWEST_FIRST);
         return runs;
     }
 
