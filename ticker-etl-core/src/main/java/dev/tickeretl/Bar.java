@@ -9,7 +9,8 @@ import java.time.OffsetDateTime;
 import java.util.Objects;
 
 /**
- * One stored aggregate bar: the data contract (schema_version 1, see docs/data-contract.md).
+ * One stored aggregate bar: the data contract (schema_version 1, see docs/data-contract.md). Day bars carry the
+ * phase and the previous session's volume; minute bars carry neither ({@code phase} and {@code prior_volume} null).
  *
  * <p>The key is (ticker, timespan, startMs). Property names are explicit so that a Java rename never changes
  * the files. Prices and volume are doubles because Polygon sends JSON numbers (volume may carry a fraction).
@@ -45,12 +46,29 @@ public record Bar(
         Objects.requireNonNull(tradingDate, "trading_date");
         Objects.requireNonNull(startEt, "start_et");
         Objects.requireNonNull(startUtc, "start_utc");
-        Objects.requireNonNull(phase, "phase");
     }
 
     /** The identity of this bar in every store: re-ingesting the same key replaces, never duplicates. */
     public BarKey key() {
         return new BarKey(ticker, timespan, startMs);
+    }
+
+    /** This bar's data-contract JSON line (no newline): the bytes a store writes for it. */
+    public String toJson() {
+        return dev.tickeretl.internal.JsonCodec.toJson(this);
+    }
+
+    /**
+     * Parses one data-contract JSON line.
+     *
+     * @throws IllegalArgumentException when the line is not a data-contract bar
+     */
+    public static Bar parse(String line) {
+        try {
+            return dev.tickeretl.internal.JsonCodec.parseBar(line);
+        } catch (java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** A copy carrying the given phase and the volume it was compared with. */

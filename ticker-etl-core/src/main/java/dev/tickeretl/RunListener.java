@@ -1,7 +1,5 @@
 package dev.tickeretl;
 
-import dev.tickeretl.spi.RequestStats;
-
 /** Progress callbacks for a run, e.g. a terminal progress line. Called from the run's thread; keep them quick. */
 public interface RunListener {
 

@@ -1,28 +1,34 @@
 package dev.tickeretl;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.tickeretl.spi.RequestStats;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The metadata of one run, stored as {@code runs/<run_id>.json} and returned by {@link TickerEtl#run()}. Written
- * once as RUNNING when the run starts and replaced when it ends. Holds no secret.
+ * as RUNNING when the run starts, rewritten with the totals so far at every heartbeat, and replaced with the
+ * outcome when it ends. Holds no secret.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"run_id", "status", "started_at", "finished_at", "duration_ms", "parameters", "totals",
-        "requests", "tickers", "warnings", "error"})
+@JsonPropertyOrder({"run_id", "status", "started_at", "finished_at", "duration_ms", "process", "parameters",
+        "totals", "requests", "tickers", "warnings", "error"})
 public record RunRecord(
         @JsonProperty("run_id") String runId,
         @JsonProperty("status") RunStatus status,
         @JsonProperty("started_at") Instant startedAt,
         @JsonProperty("finished_at") Instant finishedAt,
         @JsonProperty("duration_ms") Long durationMs,
+        @JsonProperty("process") RunProcess process,
         @JsonProperty("parameters") RunParameters parameters,
         @JsonProperty("totals") Totals totals,
         @JsonProperty("requests") RequestStats requests,
@@ -31,30 +37,62 @@ public record RunRecord(
         @JsonProperty("error") String error) {
 
     /** Newest first: run ids sort by start time, so descending id order is start order, latest first. */
-    public static final java.util.Comparator<RunRecord> NEWEST_FIRST =
-            java.util.Comparator.comparing(RunRecord::runId).reversed();
+    public static final Comparator<RunRecord> NEWEST_FIRST = Comparator.comparing(RunRecord::runId).reversed();
 
     public RunRecord {
-        tickers = tickers == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tickers));
+        tickers = tickers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tickers));
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         requests = requests == null ? RequestStats.NONE : requests;
+        totals = totals == null ? Totals.ZERO : totals;
     }
 
-    /** What the run was asked to do. */
-    @JsonPropertyOrder({"tickers", "from", "to", "timespan", "adjusted", "incremental", "source", "store",
-            "phase_tagger"})
+    /** The same record with another status, finish time and error; used to record an abandoned run. */
+    public RunRecord finishedAs(RunStatus newStatus, Instant finished, String newError) {
+        Long duration = startedAt == null || finished == null ? null
+                : Duration.between(startedAt, finished).toMillis();
+        return new RunRecord(runId, newStatus, startedAt, finished, duration, process, parameters, totals, requests,
+                tickers, warnings, newError);
+    }
+
+    /** Which process runs (or ran) this, and when it last said it was alive. */
+    @JsonPropertyOrder({"host", "pid", "process_started_at", "heartbeat_at", "heartbeat_interval_ms"})
+    public record RunProcess(
+            @JsonProperty("host") String host,
+            @JsonProperty("pid") long pid,
+            @JsonProperty("process_started_at") Instant processStartedAt,
+            @JsonProperty("heartbeat_at") Instant heartbeatAt,
+            @JsonProperty("heartbeat_interval_ms") long heartbeatIntervalMs) {
+
+        public RunProcess withHeartbeat(Instant at) {
+            return new RunProcess(host, pid, processStartedAt, at, heartbeatIntervalMs);
+        }
+    }
+
+    /** What the run was asked to do. A stream has no {@code from}/{@code to}. */
+    @JsonPropertyOrder({"mode", "tickers", "from", "to", "timespan", "adjusted", "incremental", "source", "store",
+            "sinks", "phase_tagger"})
     public record RunParameters(
+            @JsonProperty("mode") String mode,
             @JsonProperty("tickers") List<String> tickers,
-            @JsonProperty("from") java.time.LocalDate from,
-            @JsonProperty("to") java.time.LocalDate to,
+            @JsonProperty("from") LocalDate from,
+            @JsonProperty("to") LocalDate to,
             @JsonProperty("timespan") Timespan timespan,
             @JsonProperty("adjusted") boolean adjusted,
             @JsonProperty("incremental") boolean incremental,
             @JsonProperty("source") String source,
             @JsonProperty("store") String store,
+            @JsonProperty("sinks") List<String> sinks,
             @JsonProperty("phase_tagger") String phaseTagger) {
+
+        /** A bounded run over a date range. */
+        public static final String BATCH = "batch";
+        /** An unbounded run that follows a live feed. */
+        public static final String STREAM = "stream";
+
         public RunParameters {
             tickers = List.copyOf(tickers);
+            sinks = sinks == null ? List.of() : List.copyOf(sinks);
+            mode = mode == null ? BATCH : mode;
         }
     }
 
@@ -92,7 +130,7 @@ public record RunRecord(
     public record DataQualityWarning(
             @JsonProperty("kind") String kind,
             @JsonProperty("ticker") String ticker,
-            @JsonProperty("trading_date") java.time.LocalDate tradingDate,
+            @JsonProperty("trading_date") LocalDate tradingDate,
             @JsonProperty("message") String message) {
     }
 
@@ -100,17 +138,17 @@ public record RunRecord(
     @Override
     public String toString() {
         List<String> lines = new ArrayList<>();
-        Totals t = totals == null ? Totals.ZERO : totals;
         lines.add(String.format("run %s %s in %s ms", runId, status, durationMs == null ? "?" : durationMs));
         if (parameters != null) {
-            lines.add(String.format("  %d tickers %s..%s (%s%s) from %s into %s", parameters.tickers().size(),
-                    parameters.from(), parameters.to(), parameters.timespan().wireName(),
+            String span = parameters.from() == null ? "live" : parameters.from() + ".." + parameters.to();
+            lines.add(String.format("  %d tickers %s (%s%s%s) from %s into %s", parameters.tickers().size(), span,
+                    parameters.timespan().wireName(), parameters.adjusted() ? "" : ", unadjusted",
                     parameters.incremental() ? ", incremental" : "", parameters.source(), parameters.store()));
         }
-        lines.add(String.format("  bars: %d fetched, %d written, %d updated, %d unchanged, %d invalid", t.fetched(),
-                t.written(), t.updated(), t.unchanged(), t.invalid()));
+        lines.add(String.format("  bars: %d fetched, %d written, %d updated, %d unchanged, %d invalid",
+                totals.fetched(), totals.written(), totals.updated(), totals.unchanged(), totals.invalid()));
         lines.add(String.format("  files written: %d (%d bytes); requests: %d (%d retries, %d rate-limited)",
-                t.filesWritten(), t.bytesWritten(), requests.requests(), requests.retries(),
+                totals.filesWritten(), totals.bytesWritten(), requests.requests(), requests.retries(),
                 requests.rateLimited()));
         tickers.forEach((ticker, o) -> {
             if (o.status() == RunStatus.FAILED) {
@@ -118,11 +156,21 @@ public record RunRecord(
             }
         });
         if (!warnings.isEmpty()) {
-            lines.add("  data-quality warnings: " + warnings.size());
+            Map<String, Integer> byKind = new LinkedHashMap<>();
+            for (DataQualityWarning w : warnings) {
+                byKind.merge(w.kind(), 1, Integer::sum);
+            }
+            lines.add("  data-quality warnings: " + warnings.size() + " " + byKind);
         }
         if (error != null) {
             lines.add("  error: " + error);
         }
         return String.join(System.lineSeparator(), lines);
+    }
+
+    /** Whether {@link #status()} is over. */
+    @JsonIgnore
+    public boolean finished() {
+        return status != null && status.finished();
     }
 }

@@ -1,12 +1,22 @@
 package dev.tickeretl;
 
-/** Where a run stands. A run record left RUNNING after its process is gone marks a crashed run. */
+/** Where a run stands. */
 public enum RunStatus {
+    /** Under way: its process writes a heartbeat into the record. */
     RUNNING,
-    /** Every ticker fetched and stored, every bar valid. */
+    /** Every ticker fetched and stored, every bar valid (a stream: stopped on request, everything flushed). */
     SUCCEEDED,
     /** Some tickers failed or some bars were invalid; everything else was stored. */
     PARTIAL,
     /** Nothing could be done (bad key, unreachable store, or every ticker failed). */
-    FAILED
+    FAILED,
+    /** Stopped before the end (SIGTERM, Ctrl-C, a deadline): what was fetched by then is stored and committed. */
+    CANCELLED,
+    /** Left RUNNING by a process that is gone (killed, crashed); found and re-recorded by a later look. */
+    ABANDONED;
+
+    /** Whether the run is over. */
+    public boolean finished() {
+        return this != RUNNING;
+    }
 }

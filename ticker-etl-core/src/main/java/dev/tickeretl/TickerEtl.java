@@ -1,15 +1,21 @@
 package dev.tickeretl;
 
-import dev.tickeretl.internal.BatchRun;
+import dev.tickeretl.internal.Pipeline;
 import dev.tickeretl.internal.Providers;
 import dev.tickeretl.internal.RunConfig;
-import dev.tickeretl.spi.BarStore;
+import dev.tickeretl.spi.Observer;
 import dev.tickeretl.spi.PhaseTagger;
+import dev.tickeretl.spi.ProviderContext;
+import dev.tickeretl.spi.Sink;
+import dev.tickeretl.spi.SinkProvider;
 import dev.tickeretl.spi.Source;
 import dev.tickeretl.spi.SourceProvider;
+import dev.tickeretl.spi.Storage;
+import dev.tickeretl.spi.StoreProvider;
 import dev.tickeretl.spi.Transformer;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,11 +24,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
- * A configured batch ingestion: fetch daily bars for some tickers over a date range, convert, tag phases, store
- * idempotently, and record the run.
+ * A configured ingestion: fetch bars for some tickers, convert, tag phases, store idempotently, fan out, and record
+ * the run. A batch run covers a date range and ends; a stream ({@link Builder#streaming()}) follows a live feed
+ * until stopped. Both go through the same pipeline, with offsets the framework keeps in the store.
  *
  * <pre>{@code
  * RunRecord run = TickerEtl.builder()
@@ -47,13 +54,19 @@ public final class TickerEtl {
     }
 
     /**
-     * Runs once. Never throws for a failure of the data or of upstream: the returned record says FAILED or PARTIAL
-     * and why. Throws, before any run is recorded, when the store or the source cannot be opened
-     * ({@link StoreException} for a missing bucket or bad credentials, {@link IllegalArgumentException} naming the
-     * setting for bad configuration such as a missing API key).
+     * Runs to the end on this thread (a stream: until the JVM shuts down). Never throws for a failure of the data
+     * or of upstream: the returned record says FAILED or PARTIAL and why. Throws, before any run is recorded, when
+     * the store, a sink or the source cannot be opened ({@link StoreException} for a missing bucket or bad
+     * credentials, {@link IllegalArgumentException} naming the setting for bad configuration such as a missing
+     * API key).
      */
     public RunRecord run() {
-        return new BatchRun(config).execute();
+        return new Pipeline(config).execute();
+    }
+
+    /** Starts the run on a thread of its own and returns a handle to stop it, wait for it and get its record. */
+    public RunHandle start() {
+        return new RunHandle(new Pipeline(config));
     }
 
     /** Builds a {@link TickerEtl}; every setter validates and names the field it rejects. */
@@ -61,12 +74,16 @@ public final class TickerEtl {
         private List<String> tickers = Tickers.DEFAULTS;
         private LocalDate from;
         private LocalDate to;
-        private boolean adjusted = true;
+        private Timespan timespan = Timespan.DAY;
+        private Boolean adjusted;
         private boolean incremental;
+        private boolean streaming;
         private String sourceName;
-        private Supplier<Source> source;
+        private Function<ProviderContext, Source> source;
         private String storeName;
-        private Supplier<BarStore> store;
+        private Function<ProviderContext, Storage> store;
+        private final List<String> sinkNames = new ArrayList<>();
+        private final List<Function<ProviderContext, Sink>> sinks = new ArrayList<>();
         private String transformerName = "market-time";
         private Transformer transformer;
         private String phaseTaggerName = "brief";
@@ -74,6 +91,15 @@ public final class TickerEtl {
         private TradingCalendar calendar = TradingCalendar.nyse();
         private RunListener listener = RunListener.NONE;
         private Clock clock = Clock.systemUTC();
+        private Observer observer = Observer.NONE;
+        private Duration flushInterval;
+        private int maxBatchBars = 100_000;
+        private int maxBufferedBars = 500_000;
+        private Duration commitInterval = Duration.ofSeconds(1);
+        private Duration heartbeatInterval = Duration.ofSeconds(30);
+        private Duration deadline;
+        private int writerThreads = 4;
+        private boolean shutdownHook = true;
 
         private Builder() {
         }
@@ -96,27 +122,49 @@ public final class TickerEtl {
             return this;
         }
 
-        /** First trading date wanted (New York date, inclusive). */
+        /** First trading date wanted (New York date, inclusive). Batch runs only. */
         public Builder from(LocalDate from) {
             this.from = Objects.requireNonNull(from, "from");
             return this;
         }
 
-        /** Last trading date wanted (inclusive). */
+        /** Last trading date wanted (inclusive). Batch runs only. */
         public Builder to(LocalDate to) {
             this.to = Objects.requireNonNull(to, "to");
             return this;
         }
 
-        /** Split-adjusted prices (Polygon's {@code adjusted}); default true. Recorded in every bar. */
+        /** Day bars (the default, phase-tagged) or minute bars (no phase). */
+        public Builder timespan(Timespan timespan) {
+            this.timespan = Objects.requireNonNull(timespan, "timespan");
+            return this;
+        }
+
+        /**
+         * Split-adjusted prices (Polygon's {@code adjusted}). Default: true for day bars, false for minute bars (the
+         * live feed is unadjusted). Adjusted and unadjusted bars are separate datasets in the store.
+         */
         public Builder adjusted(boolean adjusted) {
             this.adjusted = adjusted;
             return this;
         }
 
-        /** Fetch only trading days the store does not hold yet (plus the lookback phases need). */
+        /**
+         * Ask upstream only for trading days it has not answered yet (or whose answer could still change), plus the
+         * lookback the phase rule needs.
+         */
         public Builder incremental(boolean incremental) {
             this.incremental = incremental;
+            return this;
+        }
+
+        /**
+         * Follow a live feed of minute bars until stopped instead of covering a date range: an unbounded run. Bars
+         * are written within {@link #flushInterval} (default 1 s) and offsets committed after them.
+         */
+        public Builder streaming() {
+            this.streaming = true;
+            this.timespan = Timespan.MINUTE;
             return this;
         }
 
@@ -136,7 +184,7 @@ public final class TickerEtl {
             Objects.requireNonNull(provider, "source");
             Map<String, String> copy = Map.copyOf(options);
             this.sourceName = provider.name();
-            this.source = () -> provider.open(copy);
+            this.source = context -> provider.open(context.withOptions(copy));
             return this;
         }
 
@@ -145,11 +193,11 @@ public final class TickerEtl {
             Objects.requireNonNull(source, "source");
             String simpleName = source.getClass().getSimpleName();
             this.sourceName = simpleName.isEmpty() ? source.getClass().getName() : simpleName;
-            this.source = () -> source;
+            this.source = context -> source;
             return this;
         }
 
-        /** Where bars and run records go: {@code file:./data}, {@code s3://bucket/prefix}, ... */
+        /** Where bars, run records and offsets go: {@code file:./data}, {@code s3://bucket/prefix}, ... */
         public Builder store(URI uri) {
             return store(uri, Map.of());
         }
@@ -157,23 +205,28 @@ public final class TickerEtl {
         /** A store with provider options (e.g. {@code s3-endpoint}, {@code s3-region}). */
         public Builder store(URI uri, Map<String, String> options) {
             Objects.requireNonNull(uri, "store");
-            var provider = Providers.store(uri);
+            StoreProvider provider = Providers.store(uri);
             Map<String, String> copy = Map.copyOf(options);
             this.storeName = uri.toString();
-            this.store = () -> provider.open(uri, copy);
+            this.store = context -> provider.open(uri, context.withOptions(copy), Storage.Access.READ_WRITE);
             return this;
         }
 
-        /** Same as {@link #store(URI)}; reads as the design's "sink". */
+        /**
+         * Adds a fan-out sink ({@code kafka://host:9092/topic}) that hears about every bar the run newly stores or
+         * changes, after it is durable. Repeatable.
+         */
         public Builder sink(URI uri) {
-            return store(uri);
+            return sink(uri, Map.of());
         }
 
-        /** A store instance; the run closes it. */
-        public Builder store(BarStore store) {
-            Objects.requireNonNull(store, "store");
-            this.storeName = store.uri().toString();
-            this.store = () -> store;
+        /** A fan-out sink with provider options. */
+        public Builder sink(URI uri, Map<String, String> options) {
+            Objects.requireNonNull(uri, "sink");
+            SinkProvider provider = Providers.sink(uri);
+            Map<String, String> copy = Map.copyOf(options);
+            sinkNames.add(uri.toString());
+            sinks.add(context -> provider.open(uri, context.withOptions(copy)));
             return this;
         }
 
@@ -196,6 +249,11 @@ public final class TickerEtl {
             return this;
         }
 
+        public Builder transformer(Transformer transformer) {
+            this.transformer = Objects.requireNonNull(transformer, "transformer");
+            return this;
+        }
+
         public Builder calendar(TradingCalendar calendar) {
             this.calendar = Objects.requireNonNull(calendar, "calendar");
             return this;
@@ -206,6 +264,12 @@ public final class TickerEtl {
             return this;
         }
 
+        /** Where the run and its providers report metrics (e.g. the ticker-etl-metrics Micrometer binding). */
+        public Builder observer(Observer observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
         /** The clock for run times and "today"; tests pass a fixed one. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -213,22 +277,88 @@ public final class TickerEtl {
         }
 
         /**
-         * @throws IllegalArgumentException naming the field: from/to missing, from after to, to in the future,
-         *                                  no source or store
+         * How long received bars may wait in memory before they are written. Default: a stream 1 s; a batch run
+         * writes each ticker when it is complete.
+         */
+        public Builder flushInterval(Duration interval) {
+            this.flushInterval = positive("flush-interval", interval);
+            return this;
+        }
+
+        /** A partition's buffer is written once it holds this many bars (default 100,000). */
+        public Builder maxBatchBars(int bars) {
+            if (bars < 1) {
+                throw new IllegalArgumentException("max-batch-bars: must be at least 1, got " + bars);
+            }
+            this.maxBatchBars = bars;
+            return this;
+        }
+
+        /** How often durable progress is committed to the store's offsets (default 1 s). */
+        public Builder commitInterval(Duration interval) {
+            this.commitInterval = positive("commit-interval", interval);
+            return this;
+        }
+
+        /** How often a running run rewrites its record with the totals so far (default 30 s). */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = positive("heartbeat-interval", interval);
+            return this;
+        }
+
+        /**
+         * A time limit for the whole run: when it passes, the run stops fetching, stores what it has, and the
+         * unfinished tickers fail (the run ends PARTIAL or FAILED). Default: none.
+         */
+        public Builder deadline(Duration deadline) {
+            this.deadline = positive("deadline", deadline);
+            return this;
+        }
+
+        /** Partitions written in parallel (default 4). */
+        public Builder writerThreads(int threads) {
+            if (threads < 1 || threads > 64) {
+                throw new IllegalArgumentException("writer-threads: must be between 1 and 64, got " + threads);
+            }
+            this.writerThreads = threads;
+            return this;
+        }
+
+        /**
+         * Whether a JVM shutdown (SIGTERM, Ctrl-C) stops the run cleanly: it writes what it has, commits, and
+         * records the run (CANCELLED for a batch). Default true.
+         */
+        public Builder shutdownHook(boolean enabled) {
+            this.shutdownHook = enabled;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the field: from/to missing or given to a stream, from after to,
+         *                                  to in the future, no source or store
          */
         public TickerEtl build() {
-            if (from == null && to == null) {
-                throw new IllegalArgumentException("from: a start date is needed");
-            }
-            LocalDate start = from != null ? from : to;
-            LocalDate end = to != null ? to : from;
-            if (start.isAfter(end)) {
-                throw new IllegalArgumentException("from: " + start + " is after to: " + end);
-            }
-            LocalDate today = LocalDate.now(clock.withZone(MarketTime.ZONE));
-            if (end.isAfter(today)) {
-                throw new IllegalArgumentException("to: " + end + " is in the future (today in New York is "
-                        + today + ")");
+            LocalDate start = null;
+            LocalDate end = null;
+            if (streaming) {
+                if (from != null || to != null) {
+                    throw new IllegalArgumentException((from != null ? "from" : "to")
+                            + ": a stream follows the live feed and takes no date range");
+                }
+            } else {
+                if (from == null && to == null) {
+                    throw new IllegalArgumentException("from: a start date is needed");
+                }
+                start = from != null ? from : to;
+                end = to != null ? to : from;
+                if (start.isAfter(end)) {
+                    throw new IllegalArgumentException("from: " + start + " is after to: " + end);
+                }
+                LocalDate today = LocalDate.now(clock.withZone(MarketTime.ZONE));
+                if (end.isAfter(today)) {
+                    throw new IllegalArgumentException("to: " + end + " is in the future (today in New York is "
+                            + today + ")");
+                }
             }
             if (source == null) {
                 throw new IllegalArgumentException("source: none given (e.g. source(\"simulator\"))");
@@ -238,8 +368,20 @@ public final class TickerEtl {
             }
             Transformer t = transformer != null ? transformer : Providers.transformer(transformerName);
             PhaseTagger p = phaseTagger != null ? phaseTagger : Providers.phaseTagger(phaseTaggerName);
-            return new TickerEtl(new RunConfig(new ArrayList<>(tickers), start, end, adjusted, incremental, sourceName,
-                    source, storeName, store, t, p, calendar, listener, clock));
+            boolean isAdjusted = adjusted != null ? adjusted : timespan == Timespan.DAY;
+            Duration flush = flushInterval != null ? flushInterval : streaming ? Duration.ofSeconds(1) : null;
+            RunConfig.Tuning tuning = new RunConfig.Tuning(flush, maxBatchBars, maxBufferedBars, commitInterval,
+                    heartbeatInterval, deadline, writerThreads, shutdownHook);
+            return new TickerEtl(new RunConfig(new ArrayList<>(tickers), start, end, timespan, isAdjusted,
+                    incremental, streaming, sourceName, source, storeName, store, sinkNames, sinks, t, p, calendar,
+                    listener, clock, observer, tuning));
+        }
+
+        private static Duration positive(String field, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(field + ": must be a positive duration, got " + value);
+            }
+            return value;
         }
     }
 
@@ -247,10 +389,17 @@ public final class TickerEtl {
     public String toString() {
         Map<String, Object> shown = new LinkedHashMap<>();
         shown.put("tickers", config.tickers());
-        shown.put("from", config.from());
-        shown.put("to", config.to());
+        if (config.unbounded()) {
+            shown.put("mode", "stream");
+        } else {
+            shown.put("from", config.from());
+            shown.put("to", config.to());
+        }
         shown.put("source", config.sourceName());
         shown.put("store", config.storeName());
+        if (!config.sinkNames().isEmpty()) {
+            shown.put("sinks", config.sinkNames());
+        }
         return "TickerEtl" + shown;
     }
 }

@@ -24,7 +24,12 @@ public final class BriefPhaseTagger implements PhaseTagger {
     }
 
     @Override
-    public Phase phaseOf(Bar bar, Bar previous) {
+    public Phase phaseOf(Bar bar, PriorSessions prior) {
+        return phaseOf(bar, prior.previous());
+    }
+
+    /** The rule itself, against the previous session's bar (null when that session has none). */
+    public static Phase phaseOf(Bar bar, Bar previous) {
         if (previous == null || !(bar.volume() > previous.volume())) {
             return Phase.NEUTRAL;
         }

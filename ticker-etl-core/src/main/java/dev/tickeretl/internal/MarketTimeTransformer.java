@@ -2,7 +2,6 @@ package dev.tickeretl.internal;
 
 import dev.tickeretl.Bar;
 import dev.tickeretl.MarketTime;
-import dev.tickeretl.Phase;
 import dev.tickeretl.Tickers;
 import dev.tickeretl.spi.InvalidBarException;
 import dev.tickeretl.spi.RawBar;
@@ -62,7 +61,7 @@ public final class MarketTimeTransformer implements Transformer {
         Instant start = Instant.ofEpochMilli(startMs);
         OffsetDateTime startEt = OffsetDateTime.ofInstant(start, MarketTime.ZONE);
         return new Bar(ticker, raw.timespan(), startEt.toLocalDate(), startMs, startEt, start,
-                open, high, low, close, volume, vwap, transactions, raw.adjusted(), null, Phase.NEUTRAL,
+                open, high, low, close, volume, vwap, transactions, raw.adjusted(), null, null,
                 Bar.SCHEMA_VERSION);
     }
 

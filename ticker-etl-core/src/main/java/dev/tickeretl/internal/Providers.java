@@ -1,6 +1,7 @@
 package dev.tickeretl.internal;
 
 import dev.tickeretl.spi.PhaseTagger;
+import dev.tickeretl.spi.SinkProvider;
 import dev.tickeretl.spi.SourceProvider;
 import dev.tickeretl.spi.StoreProvider;
 import dev.tickeretl.spi.Transformer;
@@ -29,6 +30,11 @@ public final class Providers {
     /** A URI without a scheme ({@code ./data}) is a file path. */
     public static String storeScheme(URI uri) {
         return uri.getScheme() == null ? "file" : uri.getScheme().toLowerCase(Locale.ROOT);
+    }
+
+    public static SinkProvider sink(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return find(SinkProvider.class, SinkProvider::scheme, scheme, "sink scheme");
     }
 
     public static SourceProvider source(String name) {

@@ -1,26 +1,28 @@
 package dev.tickeretl.spi;
 
 import dev.tickeretl.Bar;
-import dev.tickeretl.RunRecord;
 import java.util.List;
 
 /**
- * Where tagged bars go. Writes are idempotent by {@link dev.tickeretl.BarKey}: an identical bar is left alone (no
- * file or object is rewritten), a changed one replaces the stored one, and no key is ever stored twice.
+ * A fan-out destination that hears about every bar the pipeline newly stored or changed, after it is durable in
+ * the store (a Kafka topic, a message bus). The store stays the source of truth; a sink keeps no state the pipeline
+ * reads back. Sinks are chosen by URI scheme through their {@link SinkProvider}.
  */
 public interface Sink extends AutoCloseable {
 
-    /**
-     * Durably merges {@code bars} (any tickers, any order) into the store. When this returns, the bars survive a
-     * crash; when it throws, no reader sees a partial write. The pipeline calls this from several threads at once
-     * (one ticker each), so implementations must be thread-safe.
-     */
-    WriteResult write(List<Bar> bars);
+    /** Where this sink sends to, as the user named it (never with credentials). */
+    String name();
 
-    /** Creates or replaces the run record {@code runs/<run_id>.json}. */
-    void putRun(RunRecord run);
+    /**
+     * Delivers {@code bars} (one partition's new or changed bars, in time order) and returns once the destination
+     * has acknowledged them. Called from several threads at once for different partitions, never concurrently for
+     * one partition.
+     *
+     * @throws dev.tickeretl.TickerEtlException when they could not be delivered; the pipeline keeps them and tries
+     *                                          again later
+     */
+    void publish(List<Bar> bars);
 
     @Override
     void close();
-
 }

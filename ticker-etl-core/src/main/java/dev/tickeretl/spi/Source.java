@@ -1,28 +1,34 @@
 package dev.tickeretl.spi;
 
+import dev.tickeretl.RequestStats;
 import java.time.Duration;
 
 /**
- * Delivers raw bars. The same contract serves a bounded backfill (which ends with {@link SourceEvent#END}) and an
- * unbounded minute stream (which never does), in the manner of a Kafka Connect source task.
+ * Delivers raw bars, in the manner of a Kafka Connect source task: the same contract serves a bounded backfill
+ * (which ends with {@link SourceEvent#END}) and an unbounded minute stream (which never does).
  *
- * <p>Lifecycle: {@link #start} once, then {@link #poll} until END (or until the caller stops), then {@link #close}.
- * A source may fetch in parallel internally; {@code poll} is called from one thread.
+ * <p>Lifecycle: {@link #start} once, then {@link #poll} until END (or until the pipeline stops), then
+ * {@link #close}. {@code poll} is called from one thread; a source may fetch on threads of its own. The framework,
+ * not the source, keeps offsets: it commits each partition's offset after the bars before it are durable, and a
+ * started source reads what was committed through the {@link OffsetReader}.
  */
 public interface Source extends AutoCloseable {
 
-    /** Begins fetching what the request asks for. */
-    void start(SourceRequest request);
+    /** Begins fetching what {@code request} asks for; {@code offsets} holds what earlier runs committed. */
+    void start(SourceRequest request, OffsetReader offsets);
 
     /**
      * The next event, waiting at most {@code timeout}; {@code null} when nothing arrived in time.
      *
-     * @throws SourceException when the whole run cannot go on (bad credentials, a broken configuration)
+     * @throws dev.tickeretl.SourceException when the whole run cannot go on (bad credentials, a dead upstream)
      */
     SourceEvent poll(Duration timeout) throws InterruptedException;
 
-    /** Everything up to {@code offset} is durably stored; a streaming source may now advance its checkpoint. */
-    default void commit(SourceOffset offset) {
+    /**
+     * {@code offset} of {@code partition} is now committed: everything before it is durable. A notification only
+     * (e.g. to let a stream drop what it kept for repair); the framework has already stored it.
+     */
+    default void committed(SourcePartition partition, SourceOffset offset) {
     }
 
     /** Request counters for the run record; {@link RequestStats#NONE} when a source makes no requests. */
@@ -30,6 +36,7 @@ public interface Source extends AutoCloseable {
         return RequestStats.NONE;
     }
 
+    /** Stops fetching and releases threads and connections; safe to call more than once. */
     @Override
     void close();
 }

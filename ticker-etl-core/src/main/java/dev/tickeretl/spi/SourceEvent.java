@@ -1,33 +1,56 @@
 package dev.tickeretl.spi;
 
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 
-/** What {@link Source#poll} returns: bars with their offset, or news about one ticker, or the end. */
+/** What {@link Source#poll} returns. */
 public sealed interface SourceEvent {
 
-    /** Bars (any tickers, any order; duplicates allowed: the pipeline collapses them by key). */
-    record Bars(List<RawBar> bars, SourceOffset offset) implements SourceEvent {
+    /**
+     * Bars of one partition (any order; duplicates allowed: the pipeline keeps the last one received per key), and
+     * the partition's offset after them. The pipeline commits {@code offset} once these bars and every earlier bar
+     * of the partition are durable.
+     */
+    record Bars(SourcePartition partition, List<RawBar> bars, SourceOffset offset) implements SourceEvent {
         public Bars {
+            Objects.requireNonNull(partition, "partition");
             bars = List.copyOf(bars);
             Objects.requireNonNull(offset, "offset");
         }
     }
 
-    /** No more bars will come for this ticker in this request: the pipeline may tag and write it now. */
-    record TickerDone(String ticker) implements SourceEvent {
-        public TickerDone {
-            Objects.requireNonNull(ticker, "ticker");
+    /**
+     * Upstream has answered for every trading day in [from, to] of this partition, and every bar it gave is in an
+     * earlier {@link Bars} event. A day with no bar in that answer has none upstream (not listed yet, halted,
+     * missing): an incremental run does not ask for it again once the answer has settled.
+     */
+    record Covered(SourcePartition partition, LocalDate from, LocalDate to) implements SourceEvent {
+        public Covered {
+            Objects.requireNonNull(partition, "partition");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            if (from.isAfter(to)) {
+                throw new IllegalArgumentException("from (" + from + ") is after to (" + to + ")");
+            }
+        }
+    }
+
+    /** No more bars will come for this partition in a bounded request: the pipeline writes it now. */
+    record PartitionDone(SourcePartition partition) implements SourceEvent {
+        public PartitionDone {
+            Objects.requireNonNull(partition, "partition");
         }
     }
 
     /**
-     * This ticker could not be fetched. {@code reason} is shown to users and stored in the run record, so it must
-     * name the problem (HTTP status, URL path) and never carry a secret. Bars delivered earlier are discarded.
+     * This partition could not be fetched. {@code reason} is shown to users and stored in the run record, so it must
+     * name the problem (HTTP status, URL path) and never carry a secret. Bars of it not yet durable are discarded,
+     * and its offset is not committed in this run.
      */
-    record TickerFailed(String ticker, String reason) implements SourceEvent {
-        public TickerFailed {
-            Objects.requireNonNull(ticker, "ticker");
+    record PartitionFailed(SourcePartition partition, String reason) implements SourceEvent {
+        public PartitionFailed {
+            Objects.requireNonNull(partition, "partition");
             Objects.requireNonNull(reason, "reason");
         }
     }

@@ -1,11 +1,8 @@
 package dev.tickeretl.spi;
 
-import java.util.Map;
-
 /**
- * Creates sources of one kind; found with {@link java.util.ServiceLoader} and chosen by {@link #name()}, which is
- * also the URI scheme ({@code polygon:}, {@code simulator:}). Register in
- * {@code META-INF/services/dev.tickeretl.spi.SourceProvider}.
+ * Creates sources of one kind; found with {@link java.util.ServiceLoader} and chosen by {@link #name()}. Register
+ * in {@code META-INF/services/dev.tickeretl.spi.SourceProvider}.
  */
 public interface SourceProvider {
 
@@ -13,9 +10,9 @@ public interface SourceProvider {
     String name();
 
     /**
-     * Opens a source. {@code options} are provider-specific settings (e.g. {@code base-url}, {@code api-key},
-     * {@code max-requests-per-minute}); unknown keys are ignored, bad values are a {@link IllegalArgumentException}
-     * naming the key.
+     * Opens a source with the context's options (provider-specific, e.g. {@code base-url}, {@code api-key}); an
+     * option this source does not know or cannot honour, or a bad value, is an {@link IllegalArgumentException}
+     * naming the option.
      */
-    Source open(Map<String, String> options);
+    Source open(ProviderContext context);
 }

@@ -1,11 +1,12 @@
 package dev.tickeretl.spi;
 
 import java.net.URI;
-import java.util.Map;
 
 /**
- * Opens stores for one URI scheme ({@code file}, {@code s3}); found with {@link java.util.ServiceLoader}, in the
- * manner of NIO's {@code FileSystemProvider}. Register in {@code META-INF/services/dev.tickeretl.spi.StoreProvider}.
+ * Opens the storage behind a store for one URI scheme ({@code file}, {@code s3}, {@code memory}); found with
+ * {@link java.util.ServiceLoader}, in the manner of NIO's {@code FileSystemProvider}. Register in
+ * {@code META-INF/services/dev.tickeretl.spi.StoreProvider}. A store keeps bars, run records and offsets; sinks that
+ * only receive bars are {@link SinkProvider}s.
  */
 public interface StoreProvider {
 
@@ -13,10 +14,10 @@ public interface StoreProvider {
     String scheme();
 
     /**
-     * Opens (creating if needed) the store at {@code uri}. {@code options} carry provider settings such as
-     * {@code s3-endpoint}; unknown keys are ignored.
+     * Opens the storage at {@code uri}. Options (e.g. {@code s3-endpoint}) come with the context. With
+     * {@link Storage.Access#READ_ONLY} nothing is created and a missing store is an error.
      *
-     * @throws dev.tickeretl.StoreException when the store cannot be reached, naming what is wrong
+     * @throws dev.tickeretl.StoreException when the store cannot be reached or does not exist, naming what is wrong
      */
-    BarStore open(URI uri, Map<String, String> options);
+    Storage open(URI uri, ProviderContext context, Storage.Access access);
 }

@@ -2,7 +2,7 @@ package dev.tickeretl.cli;
 
 import dev.tickeretl.Bar;
 import dev.tickeretl.Store;
-import dev.tickeretl.spi.JsonCodec;
+import dev.tickeretl.Timespan;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.Locale;
@@ -27,6 +27,15 @@ final class BarsCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class)
     LocalDate to;
 
+    @Option(names = "--timespan", defaultValue = "day", paramLabel = "day|minute",
+            description = "day (default) or minute bars.")
+    String timespan;
+
+    @Option(names = "--adjusted", paramLabel = "true|false", arity = "1",
+            description = "Which dataset: split-adjusted or not (default: true for day bars, false for minute bars,"
+                    + " which the live feed stores unadjusted).")
+    Boolean adjusted;
+
     @Option(names = "--format", defaultValue = "table", paramLabel = "table|jsonl",
             description = "table (default) or jsonl: exactly the data-contract records, one per line.")
     Format format;
@@ -45,11 +54,19 @@ final class BarsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (Store s = Store.open(store.uri(), store.options())) {
-            var bars = s.bars(symbol, from, to);
+            Timespan span = Timespan.fromWireName(timespan.trim().toLowerCase(Locale.ROOT));
+            var bars = s.bars(symbol, span, adjusted != null ? adjusted : span == Timespan.DAY, from, to);
             if (format == Format.jsonl) {
                 for (Bar b : bars) {
-                    out.print(JsonCodec.toJson(b));
+                    out.print(b.toJson());
                     out.print('\n');
+                }
+            } else if (span == Timespan.MINUTE) {
+                out.printf("%-25s %-8s %12s %12s %12s %12s %16s%n", "START_ET", "TICKER", "OPEN", "HIGH", "LOW",
+                        "CLOSE", "VOLUME");
+                for (Bar b : bars) {
+                    out.printf(Locale.ROOT, "%-25s %-8s %12.4f %12.4f %12.4f %12.4f %16.0f%n", b.startEt(),
+                            b.ticker(), b.open(), b.high(), b.low(), b.close(), b.volume());
                 }
             } else {
                 out.printf("%-10s %-8s %12s %12s %12s %12s %16s %16s %-7s%n", "DATE", "TICKER", "OPEN", "HIGH", "LOW",
@@ -58,7 +75,7 @@ final class BarsCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "%-10s %-8s %12.4f %12.4f %12.4f %12.4f %16.0f %16s %-7s%n",
                             b.tradingDate(), b.ticker(), b.open(), b.high(), b.low(), b.close(), b.volume(),
                             b.priorVolume() == null ? "-" : String.format(Locale.ROOT, "%.0f", b.priorVolume()),
-                            b.phase().label());
+                            b.phase() == null ? "-" : b.phase().label());
                 }
             }
             out.flush();

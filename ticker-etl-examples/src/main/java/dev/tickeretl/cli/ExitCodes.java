@@ -10,7 +10,8 @@ final class ExitCodes {
         return switch (status) {
             case SUCCEEDED -> Main.EXIT_OK;
             case PARTIAL -> Main.EXIT_PARTIAL;
-            case FAILED, RUNNING -> Main.EXIT_FAILED;
+            case CANCELLED -> Main.EXIT_CANCELLED;
+            case FAILED, RUNNING, ABANDONED -> Main.EXIT_FAILED;
         };
     }
 }

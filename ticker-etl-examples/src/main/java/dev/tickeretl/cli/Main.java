@@ -11,13 +11,16 @@ import picocli.CommandLine.Command;
         description = "Ingest US market aggregates into phase-tagged, timezone-correct JSON records.",
         subcommands = {IngestCommand.class, RunsCommand.class, BarsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:succeeded", "1:failed", "2:usage error", "3:partial (some tickers or bars failed)"})
+        exitCodeList = {"0:succeeded", "1:failed", "2:usage error", "3:partial (some tickers or bars failed)",
+                "130:cancelled (SIGINT/SIGTERM; what was fetched is stored)"})
 public final class Main implements Runnable {
 
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
     static final int EXIT_PARTIAL = 3;
+    /** 128 + SIGINT, as shells report a command stopped by Ctrl-C; the run record says CANCELLED. */
+    static final int EXIT_CANCELLED = 130;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

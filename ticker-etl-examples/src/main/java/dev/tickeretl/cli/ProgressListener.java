@@ -2,7 +2,7 @@ package dev.tickeretl.cli;
 
 import dev.tickeretl.RunListener;
 import dev.tickeretl.RunRecord;
-import dev.tickeretl.spi.RequestStats;
+import dev.tickeretl.RequestStats;
 import java.io.PrintWriter;
 
 /** A progress line on a terminal (rewritten in place), or one plain line per ticker otherwise. */

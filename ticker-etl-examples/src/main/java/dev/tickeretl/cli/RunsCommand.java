@@ -27,11 +27,14 @@ final class RunsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Store s = Store.open(store.uri(), store.options())) {
             List<RunRecord> runs = s.runs();
-            out.printf("%-27s %-9s %10s %7s %7s %7s %7s %9s %7s %6s%n", "RUN_ID", "STATUS", "DURATION", "TICKERS",
+            if (runs.stream().anyMatch(r -> r.status() == dev.tickeretl.RunStatus.ABANDONED)) {
+                s.recordAbandonedRuns(); // best effort: a read-only store keeps showing them ABANDONED
+            }
+            out.printf("%-27s %-10s %10s %7s %7s %7s %7s %9s %7s %6s%n", "RUN_ID", "STATUS", "DURATION", "TICKERS",
                     "FETCHED", "WRITTEN", "UPDATED", "UNCHANGED", "INVALID", "FAILED");
             for (RunRecord r : runs.subList(0, Math.min(limit, runs.size()))) {
                 RunRecord.Totals t = r.totals() == null ? RunRecord.Totals.ZERO : r.totals();
-                out.printf("%-27s %-9s %10s %7d %7d %7d %7d %9d %7d %6d%n", r.runId(), r.status(),
+                out.printf("%-27s %-10s %10s %7d %7d %7d %7d %9d %7d %6d%n", r.runId(), r.status(),
                         r.durationMs() == null ? "-" : r.durationMs() + "ms",
                         r.parameters() == null ? 0 : r.parameters().tickers().size(), t.fetched(), t.written(),
                         t.updated(), t.unchanged(), t.invalid(), t.failedTickers());

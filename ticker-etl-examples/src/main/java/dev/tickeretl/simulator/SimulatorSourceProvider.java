@@ -1,10 +1,13 @@
 package dev.tickeretl.simulator;
 
 import dev.tickeretl.internal.Providers;
-import dev.tickeretl.spi.RequestStats;
+import dev.tickeretl.RequestStats;
+import dev.tickeretl.spi.OffsetReader;
+import dev.tickeretl.spi.ProviderContext;
 import dev.tickeretl.spi.Source;
 import dev.tickeretl.spi.SourceEvent;
 import dev.tickeretl.spi.SourceOffset;
+import dev.tickeretl.spi.SourcePartition;
 import dev.tickeretl.spi.SourceProvider;
 import dev.tickeretl.spi.SourceRequest;
 import dev.tickeretl.testkit.simulator.PolygonSimulator;
@@ -26,7 +29,8 @@ public final class SimulatorSourceProvider implements SourceProvider {
     }
 
     @Override
-    public Source open(Map<String, String> options) {
+    public Source open(ProviderContext context) {
+        Map<String, String> options = context.options();
         PolygonSimulator.Builder builder = PolygonSimulator.builder();
         String seed = options.get("seed");
         if (seed != null) {
@@ -46,7 +50,7 @@ public final class SimulatorSourceProvider implements SourceProvider {
             polygon.keySet().removeAll(java.util.List.of("seed", "latency", "page-size", "api-key"));
             polygon.put("base-url", simulator.baseUrl());
             polygon.put("require-key", "false");
-            return new SimulatedSource(Providers.source("polygon").open(polygon), simulator);
+            return new SimulatedSource(Providers.source("polygon").open(context.withOptions(polygon)), simulator);
         } catch (RuntimeException e) {
             simulator.close();
             throw e;
@@ -64,8 +68,8 @@ public final class SimulatorSourceProvider implements SourceProvider {
     /** The Polygon source, owning the simulator it reads. */
     private record SimulatedSource(Source delegate, PolygonSimulator simulator) implements Source {
         @Override
-        public void start(SourceRequest request) {
-            delegate.start(request);
+        public void start(SourceRequest request, OffsetReader offsets) {
+            delegate.start(request, offsets);
         }
 
         @Override
@@ -74,8 +78,8 @@ public final class SimulatorSourceProvider implements SourceProvider {
         }
 
         @Override
-        public void commit(SourceOffset offset) {
-            delegate.commit(offset);
+        public void committed(SourcePartition partition, SourceOffset offset) {
+            delegate.committed(partition, offset);
         }
 
         @Override

@@ -1,6 +1,6 @@
 package dev.tickeretl.polygon;
 
-import dev.tickeretl.spi.RequestStats;
+import dev.tickeretl.RequestStats;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The live request counters behind {@link PolygonSource#stats()}; updated by every worker. */

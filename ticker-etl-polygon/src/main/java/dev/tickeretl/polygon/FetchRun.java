@@ -5,7 +5,7 @@ import dev.tickeretl.Tickers;
 import dev.tickeretl.TradingCalendar;
 import dev.tickeretl.spi.RawBar;
 import dev.tickeretl.spi.SourceEvent;
-import dev.tickeretl.spi.SourceException;
+import dev.tickeretl.SourceException;
 import dev.tickeretl.spi.SourceOffset;
 import dev.tickeretl.spi.SourceRequest;
 import dev.tickeretl.spi.TickerRange;
@@ -113,12 +113,14 @@ final class FetchRun {
                     }
                     List<RawBar> inRange = within(page.bars(), fromMs, toMs);
                     if (!inRange.isEmpty()) {
-                        emit(new SourceEvent.Bars(inRange, offset(ticker, inRange)));
+                        emit(new SourceEvent.Bars(request.partition(ticker), inRange, offset(inRange)));
                     }
                 });
                 warned = delayed[0];
+                // The whole chain was answered: days in the range without a bar have none upstream.
+                emit(new SourceEvent.Covered(request.partition(ticker), range.from(), range.to()));
             }
-            emit(new SourceEvent.TickerDone(ticker));
+            emit(new SourceEvent.PartitionDone(request.partition(ticker)));
         } catch (FetchFailure failure) {
             handle(failure, List.of(ticker));
         }
@@ -144,7 +146,7 @@ final class FetchRun {
         // Tickers whose ranges hold no trading date are done before any request.
         workers.execute(() -> runTask(() -> {
             for (TickerState state : idle) {
-                emit(new SourceEvent.TickerDone(state.ticker));
+                emit(new SourceEvent.PartitionDone(request.partition(state.ticker)));
             }
         }));
         byDate.forEach((date, states) -> workers.execute(() -> runTask(() -> fetchDate(date, states))));
@@ -190,10 +192,11 @@ final class FetchRun {
                     emit(inv);
                 }
                 if (!mine.isEmpty()) {
-                    emit(new SourceEvent.Bars(mine, offset(state.ticker, mine)));
+                    emit(new SourceEvent.Bars(request.partition(state.ticker), mine, offset(mine)));
                 }
+                emit(new SourceEvent.Covered(request.partition(state.ticker), date, date));
                 if (--state.remainingDates == 0) {
-                    emit(new SourceEvent.TickerDone(state.ticker));
+                    emit(new SourceEvent.PartitionDone(request.partition(state.ticker)));
                 }
             }
         }
@@ -207,7 +210,7 @@ final class FetchRun {
         String reason = redact(failure.getMessage());
         for (String ticker : tickers) {
             LOG.warn("{} failed: {}", ticker, reason);
-            emit(new SourceEvent.TickerFailed(ticker, reason));
+            emit(new SourceEvent.PartitionFailed(request.partition(ticker), reason));
         }
     }
 
@@ -224,7 +227,7 @@ final class FetchRun {
             synchronized (state) {
                 if (!state.failed) {
                     state.failed = true;
-                    emit(new SourceEvent.TickerFailed(state.ticker, reason));
+                    emit(new SourceEvent.PartitionFailed(request.partition(state.ticker), reason));
                 }
             }
         }
@@ -332,12 +335,13 @@ final class FetchRun {
         return kept;
     }
 
-    private static SourceOffset offset(String ticker, List<RawBar> bars) {
+    /** The last trading date delivered, as the position within the partition. */
+    private static SourceOffset offset(List<RawBar> bars) {
         long last = Long.MIN_VALUE;
         for (RawBar bar : bars) {
             last = Math.max(last, bar.startMs());
         }
-        return new SourceOffset(Map.of("ticker", ticker, "through", MarketTime.tradingDate(last).toString()));
+        return new SourceOffset(Map.of("through", MarketTime.tradingDate(last).toString()));
     }
 
     private static ThreadFactory daemonThreads() {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tickeretl.Timespan;
-import dev.tickeretl.spi.JsonCodec;
 import dev.tickeretl.spi.RawBar;
 import dev.tickeretl.spi.SourceEvent;
 import java.io.IOException;
@@ -21,7 +20,7 @@ import java.util.Set;
  */
 final class PageParser {
 
-    private static final JsonFactory JSON = JsonCodec.mapper().getFactory();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private static final int O = 1;
     private static final int H = 2;

@@ -1,7 +1,8 @@
 package dev.tickeretl.polygon;
 
 import dev.tickeretl.TradingCalendar;
-import dev.tickeretl.spi.RequestStats;
+import dev.tickeretl.RequestStats;
+import dev.tickeretl.spi.OffsetReader;
 import dev.tickeretl.spi.Source;
 import dev.tickeretl.spi.SourceEvent;
 import dev.tickeretl.spi.SourceRequest;
@@ -58,8 +59,12 @@ public final class PolygonSource implements Source {
     }
 
     @Override
-    public synchronized void start(SourceRequest request) {
+    public synchronized void start(SourceRequest request, OffsetReader offsets) {
         Objects.requireNonNull(request, "request");
+        if (request.unbounded()) {
+            throw new IllegalArgumentException("source: the polygon REST source fetches date ranges; it cannot"
+                    + " follow a live feed");
+        }
         if (closed) {
             throw new IllegalStateException("this PolygonSource is closed");
         }

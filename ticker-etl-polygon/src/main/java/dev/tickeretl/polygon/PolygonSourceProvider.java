@@ -1,9 +1,11 @@
 package dev.tickeretl.polygon;
 
+import dev.tickeretl.spi.ProviderContext;
 import dev.tickeretl.spi.Source;
 import dev.tickeretl.spi.SourceProvider;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -13,8 +15,8 @@ import java.util.function.Function;
 /**
  * The {@code polygon} source: Polygon/Massive aggregates over REST (see {@link PolygonSource}).
  *
- * <p>Options (all optional; unknown keys are ignored; a blank value counts as absent; a bad value is an
- * {@link IllegalArgumentException} naming the key):
+ * <p>Options (all optional; an unknown key or a bad value is an {@link IllegalArgumentException} naming the key; a
+ * blank value counts as absent):
  * <table>
  *   <caption>polygon source options</caption>
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
@@ -60,9 +62,15 @@ public final class PolygonSourceProvider implements SourceProvider {
         return NAME;
     }
 
+    /** Every option this source takes. */
+    static final List<String> OPTIONS = List.of("base-url", "api-key", "require-key", "max-requests-per-minute",
+            "rate-limit", "retry-budget", "request-timeout", "concurrency", "page-limit", "plan", "min-backoff",
+            "max-backoff");
+
     @Override
-    public Source open(Map<String, String> options) {
-        return builder(options).build();
+    public Source open(ProviderContext context) {
+        context.requireKnownOptions("the polygon source", OPTIONS);
+        return builder(context.options()).build();
     }
 
     /** The builder the options describe; not yet built, so the key is resolved only in {@code build()}. */

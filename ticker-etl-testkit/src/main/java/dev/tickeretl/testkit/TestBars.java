@@ -51,11 +51,32 @@ public final class TestBars {
         return bars;
     }
 
-    /** A minute bar whose window starts at {@code easternStart}, New York local time; tagged Neutral. */
+    /**
+     * An unadjusted minute bar (as the live feed stores them) whose window starts at {@code easternStart}, New York
+     * local time; minute bars carry no phase.
+     */
     public static Bar minute(String ticker, LocalDateTime easternStart, double open, double high, double low,
             double close, double volume) {
         long startMs = easternStart.atZone(MarketTime.ZONE).toInstant().toEpochMilli();
-        return bar(ticker, Timespan.MINUTE, startMs, open, high, low, close, volume, Phase.NEUTRAL, null);
+        Bar adjusted = bar(ticker, Timespan.MINUTE, startMs, open, high, low, close, volume, null, null);
+        return withAdjusted(adjusted, false);
+    }
+
+    /** {@code bar} in the other dataset: adjusted or not. */
+    public static Bar withAdjusted(Bar bar, boolean adjusted) {
+        return new Bar(bar.ticker(), bar.timespan(), bar.tradingDate(), bar.startMs(), bar.startEt(),
+                bar.startUtc(), bar.open(), bar.high(), bar.low(), bar.close(), bar.volume(), bar.vwap(),
+                bar.transactions(), adjusted, bar.priorVolume(), bar.phase(), bar.schemaVersion());
+    }
+
+    /** {@code bar} as a source delivers it: no phase, no prior volume (the store's tagging decides those). */
+    public static Bar untagged(Bar bar) {
+        return bar.withPhase(null, null);
+    }
+
+    /** {@link #untagged(Bar)} of each. */
+    public static List<Bar> untagged(List<Bar> bars) {
+        return bars.stream().map(TestBars::untagged).toList();
     }
 
     /** A minute bar with plausible values derived from its start alone. */

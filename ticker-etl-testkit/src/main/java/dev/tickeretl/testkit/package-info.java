@@ -1,6 +1,6 @@
 /**
  * Test support for stores and sources: {@link dev.tickeretl.testkit.StoreContract}, the tests every
- * {@link dev.tickeretl.spi.BarStore} passes, and {@link dev.tickeretl.testkit.TestBars}; the Polygon simulator is in
+ * {@link dev.tickeretl.spi.Storage} passes, and {@link dev.tickeretl.testkit.TestBars}; the Polygon simulator is in
  * {@code dev.tickeretl.testkit.simulator}.
  */
 package dev.tickeretl.testkit;

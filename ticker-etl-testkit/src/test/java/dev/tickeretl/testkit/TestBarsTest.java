@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tickeretl.Bar;
 import dev.tickeretl.Phase;
 import dev.tickeretl.Timespan;
-import dev.tickeretl.spi.JsonCodec;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -46,9 +45,9 @@ class TestBarsTest {
         Bar bar = TestBars.day("MSFT", LocalDate.of(2024, 2, 29));
 
         assertThat(TestBars.day("MSFT", LocalDate.of(2024, 2, 29))).isEqualTo(bar);
-        assertThat(JsonCodec.parseBar(JsonCodec.toJson(bar))).isEqualTo(bar);
+        assertThat(Bar.parse(bar.toJson())).isEqualTo(bar);
         Bar minute = TestBars.minute("MSFT", LocalDateTime.of(2024, 11, 3, 1, 30));
-        assertThat(JsonCodec.parseBar(JsonCodec.toJson(minute))).isEqualTo(minute);
+        assertThat(Bar.parse(minute.toJson())).isEqualTo(minute);
     }
 
     @Test

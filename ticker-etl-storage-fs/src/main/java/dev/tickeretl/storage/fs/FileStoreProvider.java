@@ -1,8 +1,8 @@
 package dev.tickeretl.storage.fs;
 
 import dev.tickeretl.StoreException;
-import dev.tickeretl.spi.BarStore;
-import dev.tickeretl.spi.StoreLayout;
+import dev.tickeretl.spi.ProviderContext;
+import dev.tickeretl.spi.Storage;
 import dev.tickeretl.spi.StoreProvider;
 import java.io.IOException;
 import java.net.URI;
@@ -10,11 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
 
 /**
- * Opens the filesystem store for {@code file:} URIs: a directory of Hive-style partitions of JSON Lines, laid out as
- * {@link StoreLayout} says and readable by query engines as it is, e.g. with DuckDB:
+ * Opens the filesystem store for {@code file:} URIs: a directory of Hive-style partitions of JSON Lines, laid out
+ * by the core (see docs/data-contract.md) and readable by query engines as it is, e.g. with DuckDB:
  *
  * <pre>
  * SELECT * FROM read_json('data/bars/timespan=day/*&#47;*&#47;*.jsonl', hive_partitioning = true,
@@ -22,8 +22,9 @@ import java.util.Map;
  * </pre>
  *
  * <p>Accepted locations: {@code file:./data} and {@code file:data} (relative to the working directory),
- * {@code file:///abs/path}, and plain paths without a scheme ({@code ./data}, {@code /abs/path}). The directory is
- * created when missing.
+ * {@code file:///abs/path}, and plain paths without a scheme ({@code ./data}, {@code /abs/path}). Opened for
+ * writing, the directory is created when missing; opened read-only, nothing is created and a missing directory is
+ * an error.
  *
  * <p>Writes are atomic (temp file, fsync, rename) and idempotent by bar key; concurrent writers, in one JVM or in
  * several processes, serialise per partition on a lock file, so none loses another's update.
@@ -35,12 +36,21 @@ public final class FileStoreProvider implements StoreProvider {
         return "file";
     }
 
-    /** {@code options} are not used by this store. */
+    /** This store takes no options. */
     @Override
-    public BarStore open(URI uri, Map<String, String> options) {
+    public Storage open(URI uri, ProviderContext context, Storage.Access access) {
+        context.requireKnownOptions("the file store", List.of());
         Path root = rootOf(uri);
+        if (access == Storage.Access.READ_ONLY) {
+            // Reading creates nothing and needs no write permission; a store that is not there is a mistake.
+            if (!Files.isDirectory(root)) {
+                throw new StoreException("store " + root + (Files.exists(root) ? " is not a directory"
+                        : " does not exist"));
+            }
+            return new FileStorage(uri, root, true);
+        }
         prepareRoot(root);
-        return new FileStore(uri, root);
+        return new FileStorage(uri, root, false);
     }
 
     /** The absolute directory {@code uri} names. */

@@ -26,6 +26,10 @@ record S3Settings(URI endpoint, String region, boolean pathStyle, int maxAttempt
     static final Duration DEFAULT_THROTTLING_DELAY = Duration.ofMillis(500);
     static final int DEFAULT_CONFLICT_RETRIES = 20;
 
+    /** Every option this store takes. */
+    static final java.util.List<String> OPTIONS = java.util.List.of(S3StoreProvider.ENDPOINT, S3StoreProvider.REGION,
+            S3StoreProvider.PATH_STYLE);
+
     static S3Settings fromOptions(Map<String, String> options) {
         URI endpoint = endpoint(options.get(S3StoreProvider.ENDPOINT));
         String region = blankToNull(options.get(S3StoreProvider.REGION));

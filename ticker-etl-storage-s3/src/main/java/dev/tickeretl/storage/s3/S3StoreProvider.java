@@ -1,13 +1,13 @@
 package dev.tickeretl.storage.s3;
 
 import dev.tickeretl.StoreException;
-import dev.tickeretl.spi.BarStore;
+import dev.tickeretl.spi.ProviderContext;
+import dev.tickeretl.spi.Storage;
 import dev.tickeretl.spi.StoreProvider;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -56,15 +56,18 @@ public final class S3StoreProvider implements StoreProvider {
     }
 
     @Override
-    public BarStore open(URI uri, Map<String, String> options) {
-        return open(S3Location.parse(uri), S3Settings.fromOptions(options), null);
+    public Storage open(URI uri, ProviderContext context, Storage.Access access) {
+        context.requireKnownOptions("the S3 store", S3Settings.OPTIONS);
+        return open(S3Location.parse(uri), S3Settings.fromOptions(context.options()), null,
+                access == Storage.Access.READ_ONLY);
     }
 
     /**
      * Opens a store. {@code credentials} is a hook for tests; null (the only production value) means the SDK's
      * default chain.
      */
-    static S3Store open(S3Location location, S3Settings settings, AwsCredentialsProvider credentials) {
+    static S3Storage open(S3Location location, S3Settings settings, AwsCredentialsProvider credentials,
+                          boolean readOnly) {
         List<AutoCloseable> owned = new ArrayList<>();
         AwsCredentialsProvider provider = credentials;
         if (provider == null) {
@@ -82,7 +85,7 @@ public final class S3StoreProvider implements StoreProvider {
             checkBucket(client, location, errors);
             LOG.debug("opened {} at {} (region {}, path-style {})", location.uri(), endpoint, region.id(),
                     settings.pathStyle());
-            return new S3Store(client, location, settings, errors, owned);
+            return new S3Storage(client, location, settings, errors, owned, readOnly);
         } catch (RuntimeException e) {
             if (client != null) {
                 client.close();
@@ -130,7 +133,7 @@ public final class S3StoreProvider implements StoreProvider {
                 .httpClientBuilder(Apache5HttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(60))
-                        .maxConnections(S3Store.WRITE_THREADS * 2))
+                        .maxConnections(S3Storage.MAX_CONNECTIONS))
                 .region(region)
                 .credentialsProvider(credentials)
                 .forcePathStyle(settings.pathStyle())

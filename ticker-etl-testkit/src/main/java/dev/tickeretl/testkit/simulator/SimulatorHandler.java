@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.tickeretl.MarketTime;
 import dev.tickeretl.Timespan;
-import dev.tickeretl.spi.JsonCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,7 +33,7 @@ import java.util.regex.Pattern;
  */
 final class SimulatorHandler implements HttpHandler {
 
-    private static final JsonFactory JSON = JsonCodec.mapper().getFactory();
+    private static final JsonFactory JSON = new JsonFactory();
     private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern DIGITS = Pattern.compile("\\d{1,18}");
     private static final Set<String> POLYGON_TIMESPANS =

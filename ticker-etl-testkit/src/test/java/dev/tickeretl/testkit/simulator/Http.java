@@ -1,7 +1,7 @@
 package dev.tickeretl.testkit.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tickeretl.spi.JsonCodec;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -85,7 +85,7 @@ final class Http {
     record Answer(int status, HttpHeaders headers, String body) {
         JsonNode json() {
             try {
-                return JsonCodec.mapper().readTree(body);
+                return new ObjectMapper().readTree(body);
             } catch (IOException e) {
                 throw new UncheckedIOException("not JSON: " + body, e);
             }

@@ -1,4 +1,4 @@
-package dev.tickeretl.spi;
+package dev.tickeretl;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 

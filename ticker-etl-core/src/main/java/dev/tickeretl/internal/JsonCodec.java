@@ -1,4 +1,4 @@
-package dev.tickeretl.spi;
+package dev.tickeretl.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tickeretl.Bar;
 import dev.tickeretl.RunRecord;
-import dev.tickeretl.internal.AsciiBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,14 +32,23 @@ public final class JsonCodec {
     private static final ObjectReader RUN_READER = MAPPER.readerFor(RunRecord.class);
 
     /** A daily bar's line is about 330 characters. */
-    static final int LINE_CAPACITY = 384;
+    static final int LINE_CAPACITY = PartitionFile.LINE_CAPACITY;
 
     private JsonCodec() {
     }
 
-    /** The shared mapper; do not reconfigure it. */
-    public static ObjectMapper mapper() {
-        return MAPPER;
+    /** Any value (the offsets file) as compact JSON. */
+    static byte[] toJsonBytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Reads {@code json} as a {@code type}. */
+    static <T> T read(byte[] json, Class<T> type) throws IOException {
+        return MAPPER.readValue(json, type);
     }
 
     /** One bar as a single JSON line, without the newline. */
@@ -75,6 +83,15 @@ public final class JsonCodec {
         } catch (IOException e) {
             throw new UncheckedIOException("not a data-contract bar: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Parses one data-contract line.
+     *
+     * @throws IOException with Jackson's own message, or {@link RuntimeException} for a value no bar can hold
+     */
+    static Bar readBar(String line) throws IOException {
+        return BAR_READER.readValue(line);
     }
 
     public static byte[] toJson(RunRecord run) {

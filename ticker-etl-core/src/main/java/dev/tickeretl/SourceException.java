@@ -1,6 +1,4 @@
-package dev.tickeretl.spi;
-
-import dev.tickeretl.TickerEtlException;
+package dev.tickeretl;
 
 /** A source failure that ends the whole run (e.g. 401/403: the key is wrong for every ticker). */
 public class SourceException extends TickerEtlException {

@@ -1,9 +1,8 @@
-package dev.tickeretl.spi;
+package dev.tickeretl.internal;
 
 import dev.tickeretl.Bar;
 import dev.tickeretl.Phase;
 import dev.tickeretl.Timespan;
-import dev.tickeretl.internal.AsciiBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -37,7 +36,9 @@ final class BarLines {
     private static final byte[] ADJUSTED_TRUE = ascii(",\"adjusted\":true,\"prior_volume\":");
     private static final byte[] ADJUSTED_FALSE = ascii(",\"adjusted\":false,\"prior_volume\":");
     private static final byte[] PHASE = ascii(",\"phase\":\"");
-    private static final byte[] SCHEMA_VERSION = ascii("\",\"schema_version\":");
+    private static final byte[] PHASE_NULL = ascii(",\"phase\":null");
+    private static final byte[] QUOTE = ascii("\"");
+    private static final byte[] SCHEMA_VERSION = ascii(",\"schema_version\":");
     private static final byte[] NULL = ascii("null");
     private static final byte[][] TIMESPANS = labels(Timespan.values(), Timespan::wireName);
     private static final byte[][] PHASES = labels(Phase.values(), Phase::label);
@@ -93,8 +94,12 @@ final class BarLines {
         } else {
             out.decimal(bar.priorVolume().doubleValue());
         }
-        out.ascii(PHASE).ascii(PHASES[bar.phase().ordinal()]).ascii(SCHEMA_VERSION).decimal(bar.schemaVersion())
-                .ascii('}');
+        if (bar.phase() == null) {
+            out.ascii(PHASE_NULL);
+        } else {
+            out.ascii(PHASE).ascii(PHASES[bar.phase().ordinal()]).ascii(QUOTE);
+        }
+        out.ascii(SCHEMA_VERSION).decimal(bar.schemaVersion()).ascii('}');
         return true;
     }
 

@@ -1,0 +1,371 @@
+package dev.tickeretl.internal;
+
+import dev.tickeretl.Bar;
+import dev.tickeretl.RunRecord;
+import dev.tickeretl.RunRecord.DataQualityWarning;
+import dev.tickeretl.StoreException;
+import dev.tickeretl.Timespan;
+import dev.tickeretl.TradingCalendar;
+import dev.tickeretl.spi.PhaseTagger;
+import dev.tickeretl.spi.Storage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A store: bars, run records and offsets laid out on a {@link Storage} as {@link StoreLayout} says. The same code
+ * for every backend, so all of them write the same bytes and keep the same rules:
+ * <ul>
+ *   <li>Writes are keyed merges: an identical bar changes nothing and an unchanged partition is not written.</li>
+ *   <li>Day bars are re-tagged with the whole partition on every write, and a changed partition re-tags the next
+ *       year's, so each stored {@code prior_volume} is the stored volume of the previous session and each phase is
+ *       the rule applied to the stored bars.</li>
+ *   <li>Reads never pass on a foreign line or a repeated key; the next write of such a partition repairs it.</li>
+ * </ul>
+ */
+public final class DataStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataStore.class);
+
+    private final Storage storage;
+    private final TradingCalendar calendar;
+
+    public DataStore(Storage storage, TradingCalendar calendar) {
+        this.storage = storage;
+        this.calendar = calendar;
+    }
+
+    public URI uri() {
+        return storage.uri();
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    // ---------------------------------------------------------------- bars
+
+    /** Stored bars of one ticker and dataset with trading dates in [from, to], in time order. */
+    public List<Bar> read(String ticker, Timespan timespan, boolean adjusted, LocalDate from, LocalDate to) {
+        List<Bar> found = new ArrayList<>();
+        if (from.isAfter(to)) {
+            return found;
+        }
+        for (String path : StoreLayout.partitionsBetween(ticker, timespan, adjusted, from, to)) {
+            for (Bar bar : readPartition(path).bars()) {
+                if (!bar.tradingDate().isBefore(from) && !bar.tradingDate().isAfter(to)) {
+                    found.add(bar);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** One partition, checked; problems are logged (the next write repairs them). */
+    public PartitionFile.Decoded readPartition(String path) {
+        PartitionFile.Decoded decoded = PartitionFile.decode(uri().toString(), path,
+                storage.read(path).orElse(null));
+        if (!decoded.problems().isEmpty()) {
+            LOG.warn("store {}: partition {} is damaged, the bad lines are not read (the next write of it repairs"
+                    + " the file): {}", uri(), path, String.join("; ", decoded.problems()));
+        }
+        return decoded;
+    }
+
+    /** What one write did. {@code changed}: the bars whose stored bytes changed, for fan-out sinks. */
+    public record WriteOutcome(long inserted, long updated, long unchanged, long filesWritten, long bytesWritten,
+                               List<Bar> changed, List<DataQualityWarning> warnings) {
+        static final WriteOutcome EMPTY = new WriteOutcome(0, 0, 0, 0, 0, List.of(), List.of());
+
+        WriteOutcome plus(WriteOutcome o) {
+            List<Bar> c = new ArrayList<>(changed);
+            c.addAll(o.changed);
+            List<DataQualityWarning> w = new ArrayList<>(warnings);
+            w.addAll(o.warnings);
+            return new WriteOutcome(inserted + o.inserted, updated + o.updated, unchanged + o.unchanged,
+                    filesWritten + o.filesWritten, bytesWritten + o.bytesWritten, c, w);
+        }
+    }
+
+    /**
+     * Merges {@code incoming} bars of one ticker, timespan and price basis into the store, durably. Day bars are
+     * tagged with {@code tagger}; minute bars carry no phase.
+     */
+    public WriteOutcome write(String ticker, Timespan timespan, boolean adjusted, Collection<Bar> incoming,
+                              PhaseTagger tagger) {
+        for (Bar b : incoming) {
+            if (!b.ticker().equals(ticker) || b.timespan() != timespan || b.adjusted() != adjusted) {
+                throw new IllegalArgumentException("bar " + b.key() + " (adjusted=" + b.adjusted()
+                        + ") does not belong to " + ticker + "/" + timespan.wireName() + "/adjusted=" + adjusted);
+            }
+        }
+        return timespan == Timespan.DAY ? writeDays(ticker, adjusted, incoming, tagger)
+                : writeMinutes(incoming);
+    }
+
+    private WriteOutcome writeMinutes(Collection<Bar> incoming) {
+        WriteOutcome total = WriteOutcome.EMPTY;
+        for (Map.Entry<String, List<Bar>> p : StoreLayout.byPartition(incoming).entrySet()) {
+            total = total.plus(writePartition(p.getKey(), p.getValue(), bars -> bars));
+        }
+        return total;
+    }
+
+    private WriteOutcome writeDays(String ticker, boolean adjusted, Collection<Bar> incoming, PhaseTagger tagger) {
+        TreeMap<Integer, List<Bar>> byYear = new TreeMap<>();
+        for (Bar b : incoming) {
+            byYear.computeIfAbsent(b.tradingDate().getYear(), y -> new ArrayList<>()).add(b);
+        }
+        if (byYear.isEmpty()) {
+            return WriteOutcome.EMPTY;
+        }
+        // Years written in this call, as now stored: the context the next year is tagged against.
+        Map<Integer, Map<LocalDate, Bar>> years = new HashMap<>();
+        Function<Integer, Map<LocalDate, Bar>> year = y -> years.computeIfAbsent(y, k -> byDate(readPartition(
+                StoreLayout.partitionOf(ticker, Timespan.DAY, adjusted, LocalDate.of(k, 1, 1))).bars()));
+        Function<LocalDate, Bar> earlier = date -> year.apply(date.getYear()).get(date);
+        WriteOutcome total = WriteOutcome.EMPTY;
+        int lastIncoming = byYear.lastKey();
+        boolean previousChanged = false;
+        for (int y = byYear.firstKey(); ; y++) {
+            List<Bar> in = byYear.getOrDefault(y, List.of());
+            if (in.isEmpty() && !previousChanged) {
+                if (y > lastIncoming) {
+                    break;
+                }
+                continue;
+            }
+            String path = StoreLayout.partitionOf(ticker, Timespan.DAY, adjusted, LocalDate.of(y, 1, 1));
+            AtomicReference<List<Bar>> stored = new AtomicReference<>();
+            WriteOutcome outcome = writePartition(path, in, merged -> {
+                List<Bar> tagged = DayTagging.tag(merged, earlier, tagger, calendar);
+                stored.set(tagged);
+                return tagged;
+            });
+            years.put(y, byDate(stored.get()));
+            total = total.plus(outcome.plus(missingPrevious(in, stored.get(), earlier)));
+            // A changed year can change the prior sessions of the next one: re-tag it, and so on while it changes.
+            previousChanged = !outcome.changed().isEmpty();
+        }
+        return total;
+    }
+
+    /** Warnings for incoming bars whose previous session has no bar. */
+    private WriteOutcome missingPrevious(List<Bar> incoming, List<Bar> stored, Function<LocalDate, Bar> earlier) {
+        if (incoming.isEmpty()) {
+            return WriteOutcome.EMPTY;
+        }
+        Map<Long, Bar> tagged = new HashMap<>();
+        for (Bar b : stored) {
+            tagged.put(b.startMs(), b);
+        }
+        LocalDate firstStored = stored.isEmpty() ? null : stored.get(0).tradingDate();
+        List<DataQualityWarning> warnings = new ArrayList<>();
+        for (Bar in : incoming) {
+            Bar b = tagged.get(in.startMs());
+            if (b == null || b.priorVolume() != null) {
+                continue;
+            }
+            LocalDate prev = calendar.previousTradingDay(b.tradingDate());
+            boolean first = b.tradingDate().equals(firstStored) && !hasBarBefore(b.tradingDate(), earlier);
+            warnings.add(first
+                    ? new DataQualityWarning("NO_PREVIOUS_BAR", b.ticker(), b.tradingDate(), "no bar for the previous"
+                    + " trading day " + prev + " (first bar of the ticker); tagged Neutral")
+                    : new DataQualityWarning("MISSING_PREVIOUS_BAR", b.ticker(), b.tradingDate(), "previous trading"
+                    + " day " + prev + " has no bar upstream; tagged Neutral without comparing with an older bar"));
+        }
+        return new WriteOutcome(0, 0, 0, 0, 0, List.of(), warnings);
+    }
+
+    /** Whether the ticker has any bar in the year before {@code date}'s (the partition itself is checked apart). */
+    private static boolean hasBarBefore(LocalDate date, Function<LocalDate, Bar> earlier) {
+        LocalDate d = date.withDayOfYear(1).minusDays(1);
+        for (int i = 0; i < 366; i++, d = d.minusDays(1)) {
+            if (earlier.apply(d) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One partition's read-merge-write, atomic against other writers: incoming bars replace stored ones of the same
+     * key, {@code finish} turns the merged partition (time order) into what is stored, and only a partition whose
+     * bytes would change (or that needs repair) is written.
+     */
+    private WriteOutcome writePartition(String path, List<Bar> incoming,
+                                        java.util.function.UnaryOperator<List<Bar>> finish) {
+        WriteOutcome[] result = new WriteOutcome[1];
+        storage.update(path, bytes -> {
+            PartitionFile.Decoded old = PartitionFile.decode(uri().toString(), path, bytes);
+            TreeMap<Long, Bar> merged = new TreeMap<>();
+            for (Bar b : old.bars()) {
+                merged.put(b.startMs(), b);
+            }
+            TreeMap<Long, Bar> latest = new TreeMap<>();
+            for (Bar b : incoming) {
+                latest.put(b.startMs(), b); // the last one received wins
+            }
+            merged.putAll(latest);
+            List<Bar> stored = finish.apply(new ArrayList<>(merged.values()));
+            Map<Long, Bar> before = new HashMap<>();
+            for (Bar b : old.bars()) {
+                before.put(b.startMs(), b);
+            }
+            long inserted = 0;
+            long updated = 0;
+            long unchanged = 0;
+            List<Bar> changed = new ArrayList<>();
+            for (Bar b : stored) {
+                Bar was = before.get(b.startMs());
+                boolean isIncoming = latest.containsKey(b.startMs());
+                if (was == null) {
+                    inserted++;
+                    changed.add(b);
+                } else if (!was.equals(b)) {
+                    updated++;
+                    changed.add(b);
+                } else if (isIncoming) {
+                    unchanged++;
+                }
+            }
+            List<DataQualityWarning> warnings = new ArrayList<>();
+            if (!old.problems().isEmpty()) {
+                warnings.add(new DataQualityWarning("REPAIRED_PARTITION", incoming.isEmpty() ? null
+                        : incoming.get(0).ticker(), null, "rewrote " + path + " without its bad lines: "
+                        + String.join("; ", old.problems())));
+            }
+            if (changed.isEmpty() && old.problems().isEmpty()) {
+                result[0] = new WriteOutcome(inserted, updated, unchanged, 0, 0, List.of(), List.of());
+                return null;
+            }
+            byte[] encoded = PartitionFile.encode(stored);
+            result[0] = new WriteOutcome(inserted, updated, unchanged, 1, encoded.length, changed, warnings);
+            return encoded;
+        });
+        return result[0];
+    }
+
+    private static Map<LocalDate, Bar> byDate(List<Bar> bars) {
+        Map<LocalDate, Bar> map = new HashMap<>();
+        for (Bar b : bars) {
+            map.put(b.tradingDate(), b);
+        }
+        return map;
+    }
+
+    // ---------------------------------------------------------------- runs
+
+    public void putRun(RunRecord run) {
+        storage.put(StoreLayout.runPath(StoreLayout.requireSafeRunId(run.runId())), JsonCodec.toJson(run));
+    }
+
+    /** Every readable run record, newest first; an unreadable one is skipped with a warning. */
+    public List<RunRecord> runs() {
+        List<RunRecord> runs = new ArrayList<>();
+        for (String path : storage.list(StoreLayout.RUNS + "/")) {
+            String name = path.substring(StoreLayout.RUNS.length() + 1);
+            if (!name.endsWith(".json") || name.contains("/")) {
+                continue;
+            }
+            readRun(path).ifPresent(runs::add);
+        }
+        runs.sort(RunRecord.NEWEST_FIRST);
+        return runs;
+    }
+
+    private Optional<RunRecord> readRun(String path) {
+        Optional<byte[]> bytes = storage.read(path);
+        if (bytes.isEmpty()) {
+            return Optional.empty(); // deleted since the listing
+        }
+        try {
+            return Optional.of(JsonCodec.parseRun(bytes.get()));
+        } catch (UncheckedIOException e) {
+            LOG.warn("store {}: skipping unreadable run record {}: {}", uri(), path, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    // ---------------------------------------------------------------- offsets
+
+    /** The committed offsets and coverage of one dataset (empty when none). */
+    public OffsetsFile offsets(Timespan timespan, boolean adjusted) {
+        String path = StoreLayout.offsetsPath(timespan, adjusted);
+        return parseOffsets(path, storage.read(path).orElse(null), timespan, adjusted);
+    }
+
+    private OffsetsFile parseOffsets(String path, byte[] bytes, Timespan timespan, boolean adjusted) {
+        if (bytes == null || bytes.length == 0) {
+            return OffsetsFile.empty(timespan, adjusted);
+        }
+        try {
+            return JsonCodec.read(bytes, OffsetsFile.class);
+        } catch (IOException | RuntimeException e) {
+            throw new StoreException("store " + uri() + ": offsets file " + path + " is not readable ("
+                    + firstLine(e.getMessage()) + "); move it away to start over (the next run then fetches the"
+                    + " whole range again)");
+        }
+    }
+
+    /** What to commit for one partition: its new offset (null: keep the stored one) and newly answered spans. */
+    public record Commit(Map<String, String> offset, List<Coverage.Span> coverage) {
+        public Commit {
+            coverage = List.copyOf(coverage);
+        }
+    }
+
+    /** Commits offsets and coverage of one dataset's partitions (by ticker), atomically, in one write. */
+    public void commit(Timespan timespan, boolean adjusted, Map<String, Commit> commits, Instant at, String runId) {
+        if (commits.isEmpty()) {
+            return;
+        }
+        String path = StoreLayout.offsetsPath(timespan, adjusted);
+        storage.update(path, bytes -> {
+            OffsetsFile file = parseOffsets(path, bytes, timespan, adjusted);
+            Map<String, OffsetsFile.Progress> partitions = new TreeMap<>(file.partitions());
+            commits.forEach((ticker, c) -> {
+                OffsetsFile.Progress old = partitions.getOrDefault(ticker, OffsetsFile.Progress.NONE);
+                List<Coverage.Span> coverage = old.coverage();
+                for (Coverage.Span s : c.coverage()) {
+                    coverage = Coverage.add(coverage, s, calendar);
+                }
+                partitions.put(ticker, new OffsetsFile.Progress(c.offset() != null ? c.offset() : old.offset(),
+                        coverage, at, runId));
+            });
+            return JsonCodec.toJsonBytes(new OffsetsFile(OffsetsFile.SCHEMA_VERSION, timespan, adjusted,
+                    partitions));
+        });
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    @Override
+    public void close() {
+        storage.close();
+    }
+
+    @Override
+    public String toString() {
+        return "DataStore[" + uri() + "]";
+    }
+}

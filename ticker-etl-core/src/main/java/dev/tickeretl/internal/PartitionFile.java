@@ -1,0 +1,161 @@
+package dev.tickeretl.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.tickeretl.Bar;
+import dev.tickeretl.StoreException;
+import dev.tickeretl.Timespan;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * One partition file: JSON Lines of data-contract bars in {@code start_ms} order, one line per key. Decoding checks
+ * what a reader must never pass on: a line that is not a bar (an error naming the file and the 1-based line), a
+ * bar that belongs to another partition, a key that repeats. The last two are left out of what is read and reported
+ * as {@link Decoded#problems()}; the next write of the partition drops them for good.
+ */
+public final class PartitionFile {
+
+    /** A daily bar's line is about 330 characters. */
+    static final int LINE_CAPACITY = 384;
+
+    private PartitionFile() {
+    }
+
+    /** The bars of a partition, in time order, and what was wrong with the file (empty when nothing). */
+    public record Decoded(List<Bar> bars, List<String> problems) {
+        public Decoded {
+            bars = List.copyOf(bars);
+            problems = List.copyOf(problems);
+        }
+
+        static final Decoded EMPTY = new Decoded(List.of(), List.of());
+    }
+
+    /** What a partition path says its bars are. */
+    record Expected(String ticker, Timespan timespan, boolean adjusted, int year, LocalDate date) {
+
+        /** Parses a {@link StoreLayout} partition path; null when {@code path} is not one. */
+        static Expected of(String path) {
+            String[] seg = path.split("/");
+            if (seg.length != 5 || !seg[4].equals(StoreLayout.FILE_NAME) || !seg[1].startsWith("timespan=")
+                    || !seg[2].startsWith("ticker=")) {
+                return null;
+            }
+            boolean adjusted = seg[0].equals(StoreLayout.ADJUSTED_BARS);
+            if (!adjusted && !seg[0].equals(StoreLayout.UNADJUSTED_BARS)) {
+                return null;
+            }
+            try {
+                Timespan timespan = Timespan.fromWireName(seg[1].substring("timespan=".length()));
+                String ticker = seg[2].substring("ticker=".length());
+                if (timespan == Timespan.DAY && seg[3].startsWith("year=")) {
+                    return new Expected(ticker, timespan, adjusted, Integer.parseInt(seg[3].substring(5)), null);
+                }
+                if (timespan == Timespan.MINUTE && seg[3].startsWith("date=")) {
+                    LocalDate date = LocalDate.parse(seg[3].substring(5));
+                    return new Expected(ticker, timespan, adjusted, date.getYear(), date);
+                }
+            } catch (RuntimeException e) {
+                return null;
+            }
+            return null;
+        }
+
+        /** Why {@code bar} does not belong here, or null when it does. */
+        String mismatch(Bar bar) {
+            if (!bar.ticker().equals(ticker)) {
+                return "a " + bar.ticker() + " bar in " + ticker + "'s partition";
+            }
+            if (bar.timespan() != timespan) {
+                return "a " + bar.timespan().wireName() + " bar in a " + timespan.wireName() + " partition";
+            }
+            if (bar.adjusted() != adjusted) {
+                return "an " + (bar.adjusted() ? "adjusted" : "unadjusted") + " bar in the "
+                        + (adjusted ? "adjusted" : "unadjusted") + " dataset";
+            }
+            if (date != null ? !bar.tradingDate().equals(date) : bar.tradingDate().getYear() != year) {
+                return "a bar of " + bar.tradingDate() + " in the partition of " + (date != null ? date : year);
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Parses the partition at {@code path} (a {@link StoreLayout} path) of store {@code store}.
+     *
+     * @throws StoreException naming the store, the file and the 1-based line when a line is not a bar, with what to
+     *                        do about it
+     */
+    public static Decoded decode(String store, String path, byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return Decoded.EMPTY;
+        }
+        Expected expected = Expected.of(path);
+        TreeMap<Long, Bar> byStart = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int lineNo = 0;
+        int start = 0;
+        while (start < text.length()) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = text.length();
+            }
+            lineNo++;
+            String line = text.substring(start, end);
+            start = end + 1;
+            if (line.isBlank()) {
+                continue;
+            }
+            Bar bar = parseLine(store, path, lineNo, line);
+            String mismatch = expected == null ? null : expected.mismatch(bar);
+            if (mismatch != null) {
+                problems.add("line " + lineNo + ": " + mismatch);
+                continue;
+            }
+            if (byStart.put(bar.startMs(), bar) != null) {
+                problems.add("line " + lineNo + ": key " + bar.ticker() + "/" + bar.timespan().wireName() + "/"
+                        + bar.startMs() + " (" + bar.tradingDate() + ") repeats an earlier line; the later one is kept");
+            }
+        }
+        return new Decoded(new ArrayList<>(byStart.values()), problems);
+    }
+
+    private static Bar parseLine(String store, String path, int lineNo, String line) {
+        String why;
+        try {
+            Bar bar = JsonCodec.readBar(line);
+            if (bar != null) {
+                return bar;
+            }
+            why = "null is not a bar";
+        } catch (JsonProcessingException e) {
+            why = e.getOriginalMessage() + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr());
+        } catch (IOException | RuntimeException e) {
+            why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        // Jackson messages can run over several lines and quote the whole input; the first line says what is wrong.
+        int newline = why.indexOf('\n');
+        if (newline > 0) {
+            why = why.substring(0, newline);
+        }
+        throw new StoreException("store " + store + ": partition " + path + " line " + lineNo
+                + " is not a data-contract bar (" + why + "); move the file away and re-run the ingest to fetch"
+                + " these bars again");
+    }
+
+    /** A partition file's bytes: one data-contract JSON object per line, in the given order. */
+    public static byte[] encode(Collection<Bar> bars) {
+        AsciiBuffer out = new AsciiBuffer(bars.size() * LINE_CAPACITY);
+        for (Bar b : bars) {
+            JsonCodec.appendJson(b, out);
+            out.ascii('\n');
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,967 @@
+package dev.tickeretl.internal;
+
+import dev.tickeretl.Bar;
+import dev.tickeretl.MarketTime;
+import dev.tickeretl.RequestStats;
+import dev.tickeretl.RunRecord;
+import dev.tickeretl.RunRecord.DataQualityWarning;
+import dev.tickeretl.RunRecord.RunParameters;
+import dev.tickeretl.RunRecord.RunProcess;
+import dev.tickeretl.RunRecord.TickerOutcome;
+import dev.tickeretl.RunRecord.Totals;
+import dev.tickeretl.RunStatus;
+import dev.tickeretl.SourceException;
+import dev.tickeretl.Timespan;
+import dev.tickeretl.TradingCalendar;
+import dev.tickeretl.spi.InvalidBarException;
+import dev.tickeretl.spi.OffsetReader;
+import dev.tickeretl.spi.ProviderContext;
+import dev.tickeretl.spi.RawBar;
+import dev.tickeretl.spi.Sink;
+import dev.tickeretl.spi.Source;
+import dev.tickeretl.spi.SourceEvent;
+import dev.tickeretl.spi.SourceOffset;
+import dev.tickeretl.spi.SourcePartition;
+import dev.tickeretl.spi.SourceRequest;
+import dev.tickeretl.spi.TickerRange;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one pipeline loop, for bounded and unbounded sources alike:
+ *
+ * <pre>
+ * poll -> transform/validate -> buffer per partition -> flush (partition done, size, time) -> durable write
+ *      -> fan-out sinks -> commit that partition's offset and coverage
+ * </pre>
+ *
+ * A batch run is the bounded case: it ends when the source says END and everything is written. The loop runs on
+ * one thread; writes run on a small pool, at most one per partition at a time, so a partition's writes stay in
+ * order. A partition's offset is committed only after every earlier write of it succeeded, never for a failed one
+ * (Kafka Connect's rule): at-least-once delivery plus keyed, idempotent writes gives effectively-once results.
+ *
+ * <p>The run is recorded RUNNING before any data, rewritten at every heartbeat with the totals so far, and
+ * replaced with the outcome; on {@link #stop} (or JVM shutdown) it flushes what it has, commits, and records
+ * CANCELLED (bounded) or SUCCEEDED (an unbounded run's normal end).
+ */
+public final class Pipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final int MAX_WARNINGS = 1_000;
+    private static final Duration MAX_WRITE_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(25);
+
+    private final RunConfig config;
+    private final RunConfig.Tuning tuning;
+    private final TradingCalendar calendar;
+    private final String runId;
+    private final Map<String, Lane> lanes = new LinkedHashMap<>();
+    private final List<DataQualityWarning> warnings = new ArrayList<>();
+    private final Set<String> foreignPartitionsSeen = new HashSet<>();
+    private final AtomicReference<String> stopReason = new AtomicReference<>();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final AtomicReference<RunRecord> outcome = new AtomicReference<>();
+    private long droppedWarnings;
+    private long filesWritten;
+    private long bytesWritten;
+    private int lanesFinished;
+    private boolean deadlinePassed;
+    private boolean draining;
+    private Instant started;
+    private RunProcess process;
+    private RunParameters parameters;
+    private Source source;
+
+    public Pipeline(RunConfig config) {
+        this.config = config;
+        this.tuning = config.tuning();
+        this.calendar = config.calendar();
+        this.runId = RunIds.next(config.clock());
+        for (String t : config.tickers()) {
+            lanes.put(t, new Lane(new SourcePartition(t, config.timespan(), config.adjusted())));
+        }
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    /** Asks the loop to stop: it flushes, commits and records the run. Safe from any thread, more than once. */
+    public void stop(String reason) {
+        stopReason.compareAndSet(null, reason);
+    }
+
+    /** Waits for the run to end; its record, or null on time-out. */
+    public RunRecord await(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS) ? outcome.get() : null;
+    }
+
+    /**
+     * Runs to the end (bounded: END; unbounded: {@link #stop}), and returns the final record.
+     *
+     * @throws RuntimeException from opening the store, a sink or the source: configuration errors, before any run
+     *                          is recorded
+     */
+    public RunRecord execute() {
+        try {
+            RunRecord done = run();
+            outcome.set(done);
+            return done;
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private RunRecord run() {
+        started = config.clock().instant();
+        process = RunLiveness.thisProcess(started, tuning.heartbeatInterval());
+        parameters = new RunParameters(config.unbounded() ? RunParameters.STREAM : RunParameters.BATCH,
+                config.tickers(), config.from(), config.to(), config.timespan(), config.adjusted(),
+                config.incremental(), config.sourceName(), config.storeName(), config.sinkNames(),
+                config.timespan() == Timespan.DAY ? config.phaseTagger().name() : null);
+        ProviderContext context = new ProviderContext(java.util.Map.of(), config.clock(), config.observer());
+        // Store, sinks and source are opened before the run is recorded: one that cannot even open (no bucket, no
+        // API key, a bad option) is a configuration error for the caller, not a run.
+        List<Sink> sinks = new ArrayList<>();
+        try (DataStore store = new DataStore(config.store().apply(context), calendar)) {
+            try {
+                for (var open : config.sinks()) {
+                    sinks.add(open.apply(context));
+                }
+                try (Source opened = config.source().apply(context)) {
+                    this.source = opened;
+                    return record(store, sinks);
+                }
+            } finally {
+                for (Sink sink : sinks) {
+                    try {
+                        sink.close();
+                    } catch (RuntimeException e) {
+                        LOG.warn("closing sink {} failed: {}", sink.name(), e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    private RunRecord record(DataStore store, List<Sink> sinks) {
+        RunRecord running = snapshot(RunStatus.RUNNING, null, RequestStats.NONE, null);
+        store.putRun(running);
+        config.listener().runStarted(running);
+        LOG.info("run {} started: {} {} tickers {} source={} store={}", runId, parameters.mode(),
+                config.tickers().size(), config.unbounded() ? "live" : config.from() + ".." + config.to(),
+                config.sourceName(), config.storeName());
+        try {
+            RunLiveness.reconcile(store, started, runId);
+        } catch (RuntimeException e) {
+            LOG.debug("could not look for abandoned runs: {}", e.getMessage());
+        }
+        Thread hook = tuning.shutdownHook() ? installShutdownHook() : null;
+        String runError = null;
+        RequestStats stats = RequestStats.NONE;
+        try (Writes writes = new Writes(store, sinks)) {
+            try {
+                runError = loop(store, writes);
+            } catch (SourceException e) {
+                runError = e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                runError = "interrupted";
+            } catch (RuntimeException e) {
+                LOG.error("run {} failed", runId, e);
+                runError = describe(e);
+            } finally {
+                // Whatever ended the loop, what was read is written and committed if it can be.
+                source.close();
+                stats = source.stats();
+                try {
+                    drain(store, writes);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    runError = runError != null ? runError : "interrupted";
+                }
+            }
+        } finally {
+            removeShutdownHook(hook);
+        }
+        settleLanes(runError);
+        RunStatus status = status(runError);
+        RunRecord done = snapshot(status, config.clock().instant(), stats, runError);
+        store.putRun(done);
+        LOG.info("run {} {} in {} ms: {} written, {} updated, {} unchanged, {} invalid, {} failed tickers", runId,
+                done.status(), done.durationMs(), done.totals().written(), done.totals().updated(),
+                done.totals().unchanged(), done.totals().invalid(), done.totals().failedTickers());
+        config.observer().count("ticker_etl_runs", 1, "status", status.name());
+        config.observer().time("ticker_etl_run_duration", Duration.ofMillis(done.durationMs()), "mode",
+                parameters.mode());
+        config.listener().runFinished(done);
+        return done;
+    }
+
+    // ------------------------------------------------------------------------------------------------ the loop
+
+    /** @return the error that ended the whole run, or null */
+    private String loop(DataStore store, Writes writes) throws InterruptedException {
+        SourceRequest request = plan(store);
+        if (!request.unbounded() && request.ranges().isEmpty()) {
+            return null; // nothing to ask for: every lane is already settled
+        }
+        OffsetReader offsets = offsetReader(store, request);
+        source.start(request, offsets);
+        long now = System.nanoTime();
+        long nextCommit = now + tuning.commitInterval().toNanos();
+        long nextHeartbeat = now + tuning.heartbeatInterval().toNanos();
+        long deadlineAt = tuning.deadline() == null ? Long.MAX_VALUE : now + tuning.deadline().toNanos();
+        boolean ended = false;
+        while (true) {
+            if (stopReason.get() != null) {
+                LOG.info("run {} stopping: {}", runId, stopReason.get());
+                return null;
+            }
+            if (System.nanoTime() - deadlineAt >= 0) {
+                deadlinePassed = true;
+                LOG.warn("run {}: the run deadline {} has passed; stopping", runId, tuning.deadline());
+                return null;
+            }
+            if (!ended) {
+                if (writes.bufferedAndInFlight(lanes.values()) >= tuning.maxBufferedBars()) {
+                    writes.awaitAny(POLL); // back-pressure: the source waits while writes catch up
+                } else {
+                    SourceEvent event = source.poll(pollTimeout());
+                    if (event instanceof SourceEvent.End) {
+                        ended = true;
+                        for (Lane lane : lanes.values()) {
+                            lane.sourceDone = true;
+                        }
+                    } else if (event != null) {
+                        handle(event, store);
+                    }
+                }
+            } else {
+                writes.awaitAny(POLL);
+            }
+            harvest(writes, store);
+            flushDue(writes, ended);
+            now = System.nanoTime();
+            if (now - nextCommit >= 0) {
+                commit(store);
+                nextCommit = now + tuning.commitInterval().toNanos();
+            }
+            if (now - nextHeartbeat >= 0) {
+                heartbeat(store);
+                nextHeartbeat = now + tuning.heartbeatInterval().toNanos();
+            }
+            if (!request.unbounded() && lanesFinished == lanes.size()) {
+                return null; // every ticker is decided; close() stops whatever the source still runs
+            }
+        }
+    }
+
+    private Duration pollTimeout() {
+        if (tuning.flushInterval() == null) {
+            return POLL;
+        }
+        return tuning.flushInterval().compareTo(POLL) < 0 ? tuning.flushInterval() : POLL;
+    }
+
+    private void handle(SourceEvent event, DataStore store) {
+        if (event instanceof SourceEvent.Bars bars) {
+            Lane lane = laneOf(bars.partition());
+            if (lane == null) {
+                return;
+            }
+            for (RawBar raw : bars.bars()) {
+                accept(lane, raw);
+            }
+            lane.pendingOffset = bars.offset();
+        } else if (event instanceof SourceEvent.Covered covered) {
+            Lane lane = laneOf(covered.partition());
+            if (lane != null) {
+                lane.pendingCoverage.add(new Coverage.Span(covered.from(), covered.to(), config.clock().instant()));
+            }
+        } else if (event instanceof SourceEvent.PartitionDone done) {
+            Lane lane = laneOf(done.partition());
+            if (lane != null) {
+                lane.sourceDone = true;
+            }
+        } else if (event instanceof SourceEvent.PartitionFailed failed) {
+            Lane lane = laneOf(failed.partition());
+            if (lane != null) {
+                fail(lane, failed.reason(), store);
+            }
+        } else if (event instanceof SourceEvent.Invalid invalid) {
+            Lane lane = lanes.get(invalid.ticker());
+            if (lane != null) {
+                lane.invalid++;
+            }
+            warn("INVALID_BAR", invalid.ticker(), null, invalid.reason());
+        } else if (event instanceof SourceEvent.Warning warning) {
+            warn("SOURCE_WARNING", warning.ticker(), null, warning.message());
+        }
+    }
+
+    /** The lane of a partition this run asked for; null (with one warning) for anything else. */
+    private Lane laneOf(SourcePartition partition) {
+        Lane lane = lanes.get(partition.ticker());
+        if (lane != null && lane.partition.equals(partition)) {
+            return lane.closed() ? null : lane;
+        }
+        if (foreignPartitionsSeen.add(partition.toString())) {
+            warn("UNEXPECTED_PARTITION", partition.ticker(), null, "the source sent bars of " + partition
+                    + ", which this run did not ask for (" + config.timespan().wireName()
+                    + (config.adjusted() ? "" : ", unadjusted") + "); they are not stored");
+        }
+        return null;
+    }
+
+    private void accept(Lane lane, RawBar raw) {
+        lane.fetched++;
+        LocalDate date = MarketTime.tradingDate(raw.startMs());
+        if (lane.range != null && (date.isBefore(lane.range.from()) || date.isAfter(lane.range.to()))) {
+            lane.outsideRange++;
+            return; // a source may answer more than asked; only the requested dates are stored
+        }
+        Bar bar;
+        try {
+            bar = config.transformer().transform(raw);
+        } catch (InvalidBarException e) {
+            lane.invalid++;
+            warn("INVALID_BAR", lane.ticker(), date, e.getMessage());
+            return;
+        }
+        if (bar.timespan() == Timespan.DAY && !calendar.isTradingDay(bar.tradingDate())) {
+            warn("NON_TRADING_DAY_BAR", lane.ticker(), bar.tradingDate(),
+                    "bar on a day the NYSE calendar has closed; stored, not used as a previous session");
+        }
+        if (lane.buffer.isEmpty()) {
+            lane.bufferedSince = System.nanoTime();
+        }
+        lane.buffer.put(bar.startMs(), bar); // the last one received wins
+    }
+
+    /** Hands every lane that is due to the writers. */
+    private void flushDue(Writes writes, boolean ended) {
+        long now = System.nanoTime();
+        List<Unit> due = new ArrayList<>();
+        for (Lane lane : lanes.values()) {
+            if (lane.closed() || lane.inFlight != null || now - lane.retryAt < 0) {
+                continue;
+            }
+            boolean hasWork = !lane.buffer.isEmpty() || lane.pendingOffset != null || !lane.pendingCoverage.isEmpty();
+            boolean dueNow = lane.sourceDone || ended || lane.buffer.size() >= tuning.maxBatchBars()
+                    || (tuning.flushInterval() != null && !lane.buffer.isEmpty()
+                    && now - lane.bufferedSince >= tuning.flushInterval().toNanos())
+                    || (lane.buffer.isEmpty() && hasWork);
+            if (hasWork && dueNow) {
+                due.add(lane.takeUnit());
+            } else if (!hasWork && lane.sourceDone) {
+                finish(lane, null);
+            }
+        }
+        writes.submit(due);
+    }
+
+    /** Takes in finished writes: counts, warnings, and what may now be committed. */
+    private void harvest(Writes writes, DataStore store) {
+        for (Unit unit : writes.takeDone()) {
+            Lane lane = unit.lane;
+            lane.inFlight = null;
+            if (lane.status == RunStatus.FAILED) {
+                // Failed while this write was under way: whatever it stored stays, nothing of it is committed.
+                if (unit.result != null) {
+                    lane.written += unit.result.inserted();
+                    lane.updated += unit.result.updated();
+                    lane.unchanged += unit.result.unchanged();
+                }
+                if (!lane.reported) {
+                    closeLane(lane);
+                }
+                continue;
+            }
+            if (unit.error != null) {
+                if (config.unbounded() && !draining) {
+                    retryLater(lane, unit);
+                } else {
+                    fail(lane, unit.error, store);
+                }
+                continue;
+            }
+            lane.writeFailures = 0;
+            DataStore.WriteOutcome w = unit.result;
+            lane.written += w.inserted();
+            lane.updated += w.updated();
+            lane.unchanged += w.unchanged();
+            filesWritten += w.filesWritten();
+            bytesWritten += w.bytesWritten();
+            for (DataQualityWarning dq : w.warnings()) {
+                if (lane.range == null || dq.tradingDate() == null || !dq.tradingDate().isBefore(config.from())) {
+                    warn(dq.kind(), dq.ticker(), dq.tradingDate(), dq.message());
+                }
+            }
+            if (unit.offset != null) {
+                lane.committableOffset = unit.offset;
+            }
+            lane.committableCoverage.addAll(unit.coverage);
+            report(w);
+            if (lane.sourceDone && lane.buffer.isEmpty() && lane.pendingOffset == null
+                    && lane.pendingCoverage.isEmpty()) {
+                finish(lane, store);
+            }
+        }
+    }
+
+    private void report(DataStore.WriteOutcome w) {
+        var o = config.observer();
+        o.count("ticker_etl_bars_written", w.inserted());
+        o.count("ticker_etl_bars_updated", w.updated());
+        o.count("ticker_etl_bars_unchanged", w.unchanged());
+        o.count("ticker_etl_partition_files_written", w.filesWritten());
+        o.count("ticker_etl_partition_bytes_written", w.bytesWritten());
+    }
+
+    /** An unbounded run keeps a failed write's bars and tries again after a growing pause. */
+    private void retryLater(Lane lane, Unit unit) {
+        lane.writeFailures++;
+        long backoffMs = Math.min(MAX_WRITE_BACKOFF.toMillis(), 500L << Math.min(lane.writeFailures, 10));
+        lane.retryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
+        for (Bar b : unit.bars) {
+            lane.buffer.putIfAbsent(b.startMs(), b); // a newer revision received since wins
+        }
+        if (lane.pendingOffset == null) {
+            lane.pendingOffset = unit.offset;
+        }
+        lane.pendingCoverage.addAll(0, unit.coverage);
+        LOG.error("writing {} failed ({} in a row), retrying in {} ms: {}", lane.partition, lane.writeFailures,
+                backoffMs, unit.error);
+        if (lane.writeFailures == 1) {
+            warn("WRITE_FAILED", lane.ticker(), null, "writing failed, retrying: " + unit.error);
+        }
+        config.observer().count("ticker_etl_write_failures", 1);
+    }
+
+    /** Writes everything still buffered and waits for every write; commits what became durable. */
+    private void drain(DataStore store, Writes writes) throws InterruptedException {
+        draining = true;
+        long giveUpAt = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+        while (true) {
+            harvest(writes, store);
+            List<Unit> due = new ArrayList<>();
+            for (Lane lane : lanes.values()) {
+                boolean hasWork = !lane.buffer.isEmpty() || lane.pendingOffset != null
+                        || !lane.pendingCoverage.isEmpty();
+                if (!lane.closed() && lane.inFlight == null && hasWork) {
+                    due.add(lane.takeUnit());
+                }
+            }
+            writes.submit(due);
+            if (!writes.busy()) {
+                break;
+            }
+            if (System.nanoTime() - giveUpAt >= 0) {
+                LOG.warn("run {}: writes still running {} after stopping; recording the run anyway", runId,
+                        SHUTDOWN_GRACE);
+                break;
+            }
+            writes.awaitAny(POLL);
+        }
+        harvest(writes, store);
+        commit(store);
+    }
+
+    // ------------------------------------------------------------------------------------------------ planning
+
+    /**
+     * Bounded: each ticker's range is [previous trading day of the first wanted day, to]. Incremental runs want
+     * only trading days without a settled answer in the coverage, and skip the lookback when its answer is settled
+     * (the tagger then reads it from the store). Unbounded: the tickers.
+     */
+    private SourceRequest plan(DataStore store) {
+        if (config.unbounded()) {
+            return SourceRequest.unbounded(config.timespan(), config.adjusted(), config.tickers());
+        }
+        List<LocalDate> days = calendar.tradingDays(config.from(), config.to());
+        OffsetsFile offsets = config.incremental() && !days.isEmpty()
+                ? store.offsets(config.timespan(), config.adjusted()) : null;
+        List<TickerRange> ranges = new ArrayList<>();
+        for (Lane lane : lanes.values()) {
+            if (days.isEmpty()) {
+                lane.sourceDone = true;
+                continue;
+            }
+            if (offsets == null) {
+                lane.range = new TickerRange(lane.ticker(), calendar.previousTradingDay(days.get(0)), config.to());
+            } else {
+                List<Coverage.Span> coverage = offsets.partitions()
+                        .getOrDefault(lane.ticker(), OffsetsFile.Progress.NONE).coverage();
+                List<LocalDate> missing = days.stream().filter(d -> !Coverage.answered(coverage, d, calendar))
+                        .toList();
+                if (missing.isEmpty()) {
+                    lane.sourceDone = true;
+                    continue;
+                }
+                LocalDate first = missing.get(0);
+                LocalDate prior = calendar.previousTradingDay(first);
+                LocalDate fetchFrom = Coverage.answered(coverage, prior, calendar) ? first : prior;
+                lane.range = new TickerRange(lane.ticker(), fetchFrom, missing.get(missing.size() - 1));
+            }
+            lane.requested = true;
+            ranges.add(lane.range);
+        }
+        if (days.isEmpty()) {
+            warn("NO_TRADING_DAYS", null, null, "no NYSE trading day in " + config.from() + ".." + config.to());
+        }
+        return SourceRequest.bounded(config.timespan(), config.adjusted(), ranges);
+    }
+
+    private OffsetReader offsetReader(DataStore store, SourceRequest request) {
+        OffsetsFile file;
+        try {
+            file = store.offsets(request.timespan(), request.adjusted());
+        } catch (RuntimeException e) {
+            if (request.unbounded()) {
+                throw e; // a stream must not start from nowhere when its offsets cannot be read
+            }
+            LOG.warn("{}", e.getMessage());
+            return OffsetReader.EMPTY;
+        }
+        return partition -> {
+            if (partition.timespan() != request.timespan() || partition.adjusted() != request.adjusted()) {
+                return Optional.empty();
+            }
+            OffsetsFile.Progress p = file.partitions().get(partition.ticker());
+            return p == null || p.offset().isEmpty() ? Optional.empty() : Optional.of(new SourceOffset(p.offset()));
+        };
+    }
+
+    // ------------------------------------------------------------------------------------------------ commits
+
+    /** Writes every committable offset and coverage span in one store update, then tells the source. */
+    private void commit(DataStore store) {
+        Map<String, DataStore.Commit> commits = new LinkedHashMap<>();
+        List<Lane> committing = new ArrayList<>();
+        for (Lane lane : lanes.values()) {
+            if (lane.committableOffset != null || !lane.committableCoverage.isEmpty()) {
+                commits.put(lane.ticker(), new DataStore.Commit(lane.committableOffset == null ? null
+                        : lane.committableOffset.position(), lane.committableCoverage));
+                committing.add(lane);
+            }
+        }
+        if (commits.isEmpty()) {
+            return;
+        }
+        try {
+            store.commit(config.timespan(), config.adjusted(), commits, config.clock().instant(), runId);
+        } catch (RuntimeException e) {
+            LOG.error("run {}: committing offsets failed (the data is stored; they are committed next time): {}",
+                    runId, e.getMessage());
+            return;
+        }
+        config.observer().count("ticker_etl_offset_commits", 1);
+        for (Lane lane : committing) {
+            SourceOffset offset = lane.committableOffset;
+            lane.committableOffset = null;
+            lane.committableCoverage.clear();
+            if (offset != null) {
+                try {
+                    source.committed(lane.partition, offset);
+                } catch (RuntimeException e) {
+                    LOG.warn("source did not take the commit of {}: {}", lane.partition, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void heartbeat(DataStore store) {
+        try {
+            store.putRun(snapshot(RunStatus.RUNNING, null, source.stats(), null));
+        } catch (RuntimeException e) {
+            LOG.warn("run {}: heartbeat not recorded: {}", runId, e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ outcomes
+
+    private void fail(Lane lane, String reason, DataStore store) {
+        if (lane.closed()) {
+            return;
+        }
+        LOG.warn("{} failed: {}", lane.ticker(), reason);
+        lane.status = RunStatus.FAILED;
+        lane.error = reason;
+        lane.buffer.clear();
+        lane.pendingOffset = null;
+        lane.pendingCoverage.clear();
+        lane.committableOffset = null; // never past a failed write, never for a failed ticker
+        lane.committableCoverage.clear();
+        lane.sourceDone = true;
+        if (lane.inFlight == null) {
+            closeLane(lane);
+        }
+    }
+
+    private void finish(Lane lane, DataStore store) {
+        if (lane.closed()) {
+            return;
+        }
+        lane.status = lane.invalid > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
+        if (store != null && lane.requested && lane.fetched == 0) {
+            noBarsCheck(lane, store);
+        }
+        closeLane(lane);
+    }
+
+    /** A ticker that upstream answered with nothing for the whole range is most likely a typo or delisted. */
+    private void noBarsCheck(Lane lane, DataStore store) {
+        try {
+            if (store.read(lane.ticker(), config.timespan(), config.adjusted(), config.from(), config.to())
+                    .isEmpty()) {
+                warn("NO_BARS", lane.ticker(), null, "no bar on any trading day of " + config.from() + ".."
+                        + config.to() + ": an unknown, delisted or not yet listed symbol, or a typo?");
+                lane.noBars = true;
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("NO_BARS check of {} failed: {}", lane.ticker(), e.getMessage());
+        }
+    }
+
+    private void closeLane(Lane lane) {
+        lane.reported = true;
+        lanesFinished++;
+        config.observer().count("ticker_etl_tickers_finished", 1, "status", lane.status.name());
+        config.listener().tickerFinished(lane.ticker(), lane.outcome(), lanesFinished, lanes.size(),
+                source == null ? RequestStats.NONE : source.stats());
+    }
+
+    /** After the loop: lanes that never finished get the run's reason. */
+    private void settleLanes(String runError) {
+        for (Lane lane : lanes.values()) {
+            if (lane.reported) {
+                continue;
+            }
+            if (lane.status == RunStatus.FAILED) {
+                closeLane(lane);
+                continue;
+            }
+            if (runError != null) {
+                lane.status = RunStatus.FAILED;
+                lane.error = runError;
+            } else if (deadlinePassed) {
+                lane.status = RunStatus.FAILED;
+                lane.error = "the run deadline " + tuning.deadline() + " passed before this ticker finished";
+            } else if (config.unbounded()) {
+                lane.status = lane.writeFailures > 0 ? RunStatus.PARTIAL
+                        : lane.invalid > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
+                if (lane.writeFailures > 0) {
+                    lane.error = "writes were still failing when the run stopped";
+                }
+            } else if (stopReason.get() != null) {
+                lane.status = RunStatus.CANCELLED;
+                lane.error = "stopped: " + stopReason.get();
+            } else {
+                lane.status = lane.invalid > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
+            }
+            closeLane(lane);
+        }
+    }
+
+    private RunStatus status(String runError) {
+        int failed = 0;
+        boolean partial = false;
+        for (Lane lane : lanes.values()) {
+            if (lane.status == RunStatus.FAILED) {
+                failed++;
+            } else if (lane.status == RunStatus.PARTIAL) {
+                partial = true;
+            }
+        }
+        if (!config.unbounded() && stopReason.get() != null && !deadlinePassed && runError == null) {
+            return RunStatus.CANCELLED;
+        }
+        if (failed == lanes.size()) {
+            return RunStatus.FAILED;
+        }
+        if (failed > 0 || partial || runError != null) {
+            return RunStatus.PARTIAL;
+        }
+        return RunStatus.SUCCEEDED;
+    }
+
+    private void warn(String kind, String ticker, LocalDate date, String message) {
+        LOG.warn("data quality {} {} {}: {}", kind, ticker == null ? "-" : ticker, date == null ? "-" : date,
+                message);
+        config.observer().count("ticker_etl_data_quality_warnings", 1, "kind", kind);
+        if (warnings.size() >= MAX_WARNINGS) {
+            droppedWarnings++; // a stream must not grow its record without bound
+            return;
+        }
+        warnings.add(new DataQualityWarning(kind, ticker, date, message));
+    }
+
+    private RunRecord snapshot(RunStatus status, Instant finishedAt, RequestStats stats, String runError) {
+        Map<String, TickerOutcome> outcomes = new LinkedHashMap<>();
+        long fetched = 0, written = 0, updated = 0, unchanged = 0, invalid = 0;
+        int failed = 0;
+        for (Lane lane : lanes.values()) {
+            TickerOutcome o = lane.outcome();
+            outcomes.put(lane.ticker(), o);
+            fetched += o.fetched();
+            written += o.written();
+            updated += o.updated();
+            unchanged += o.unchanged();
+            invalid += o.invalid();
+            if (o.status() == RunStatus.FAILED) {
+                failed++;
+            }
+        }
+        List<DataQualityWarning> shown = warnings;
+        if (droppedWarnings > 0) {
+            shown = new ArrayList<>(warnings);
+            shown.add(new DataQualityWarning("WARNINGS_DROPPED", null, null, droppedWarnings
+                    + " more warnings were logged but not kept in this record"));
+        }
+        Totals totals = new Totals(lanes.size(), failed, fetched, written, updated, unchanged, invalid,
+                filesWritten, bytesWritten);
+        Instant now = config.clock().instant();
+        Long duration = finishedAt == null ? null : Duration.between(started, finishedAt).toMillis();
+        return new RunRecord(runId, status, started, finishedAt, duration, process.withHeartbeat(now), parameters,
+                totals, stats, outcomes, shown, runError);
+    }
+
+    // ------------------------------------------------------------------------------------------------ shutdown
+
+    private Thread installShutdownHook() {
+        Thread hook = new Thread(() -> {
+            stop("the JVM is shutting down (SIGTERM or Ctrl-C)");
+            try {
+                if (!finished.await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS)) {
+                    LOG.error("run {} did not finish recording within the shutdown grace period", runId);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ticker-etl-shutdown-" + runId);
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return hook;
+        } catch (IllegalStateException e) {
+            return null; // already shutting down
+        }
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        if (hook == null || Thread.currentThread() == hook) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // Shutdown under way: the hook is waiting for this very run to finish, which it now has.
+        }
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    // ------------------------------------------------------------------------------------------------ parts
+
+    /** One partition's flow through the loop. */
+    private final class Lane {
+        final SourcePartition partition;
+        /** Bounded runs: the dates asked for, lookback included; null when nothing was asked. */
+        TickerRange range;
+        boolean requested;
+        final TreeMap<Long, Bar> buffer = new TreeMap<>();
+        long bufferedSince;
+        SourceOffset pendingOffset;
+        final List<Coverage.Span> pendingCoverage = new ArrayList<>();
+        Unit inFlight;
+        SourceOffset committableOffset;
+        final List<Coverage.Span> committableCoverage = new ArrayList<>();
+        boolean sourceDone;
+        boolean reported;
+        boolean noBars;
+        int writeFailures;
+        long retryAt = System.nanoTime();
+        long fetched, written, updated, unchanged, invalid, outsideRange;
+        RunStatus status = RunStatus.RUNNING;
+        String error;
+
+        Lane(SourcePartition partition) {
+            this.partition = partition;
+        }
+
+        String ticker() {
+            return partition.ticker();
+        }
+
+        boolean closed() {
+            return reported || status == RunStatus.FAILED;
+        }
+
+        /** Everything buffered, with the offset and coverage that follow it, as one write. */
+        Unit takeUnit() {
+            Unit unit = new Unit(this, new ArrayList<>(buffer.values()), pendingOffset,
+                    new ArrayList<>(pendingCoverage));
+            buffer.clear();
+            pendingOffset = null;
+            pendingCoverage.clear();
+            inFlight = unit;
+            return unit;
+        }
+
+        TickerOutcome outcome() {
+            return new TickerOutcome(status, fetched, written, updated, unchanged, invalid, error);
+        }
+    }
+
+    /** One write of one lane: its bars, and the offset and coverage that become committable once it is durable. */
+    private static final class Unit {
+        final Lane lane;
+        final List<Bar> bars;
+        final SourceOffset offset;
+        final List<Coverage.Span> coverage;
+        volatile DataStore.WriteOutcome result;
+        volatile String error;
+
+        Unit(Lane lane, List<Bar> bars, SourceOffset offset, List<Coverage.Span> coverage) {
+            this.lane = lane;
+            this.bars = bars;
+            this.offset = offset;
+            this.coverage = coverage;
+        }
+    }
+
+    /**
+     * The writer pool: stores and fans out units while the loop goes on reading, so fsyncs and PUTs of one
+     * partition overlap with fetching and with other partitions. Results are taken back on the loop's thread,
+     * which alone touches counts, commits and the listener.
+     */
+    private final class Writes implements AutoCloseable {
+        private final DataStore store;
+        private final List<Sink> sinks;
+        private final Map<Unit, Future<?>> pending = new LinkedHashMap<>();
+        private final java.util.concurrent.LinkedBlockingQueue<Unit> done =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        private final AtomicInteger inFlightBars = new AtomicInteger();
+        private ExecutorService pool;
+
+        Writes(DataStore store, List<Sink> sinks) {
+            this.store = store;
+            this.sinks = sinks;
+        }
+
+        void submit(List<Unit> units) {
+            for (Unit unit : units) {
+                if (unit.bars.isEmpty()) {
+                    unit.result = DataStore.WriteOutcome.EMPTY; // only an offset or coverage: durable already
+                    done.add(unit);
+                    continue;
+                }
+                if (pool == null) {
+                    pool = Executors.newFixedThreadPool(tuning.writerThreads(),
+                            DaemonThreads.named("ticker-etl-write-" + runId));
+                }
+                inFlightBars.addAndGet(unit.bars.size());
+                pending.put(unit, pool.submit(() -> write(unit)));
+            }
+        }
+
+        private void write(Unit unit) {
+            long t0 = System.nanoTime();
+            try {
+                Lane lane = unit.lane;
+                DataStore.WriteOutcome result = store.write(lane.ticker(), lane.partition.timespan(),
+                        lane.partition.adjusted(), unit.bars, config.phaseTagger());
+                config.observer().time("ticker_etl_partition_write_duration", Duration.ofNanos(System.nanoTime()
+                        - t0));
+                if (!result.changed().isEmpty()) {
+                    for (Sink sink : sinks) {
+                        try {
+                            sink.publish(result.changed());
+                        } catch (RuntimeException e) {
+                            throw new IllegalStateException("stored, but sink " + sink.name() + " did not take "
+                                    + result.changed().size() + " bars: " + describe(e), e);
+                        }
+                    }
+                }
+                unit.result = result;
+            } catch (RuntimeException | Error e) {
+                LOG.debug("writing {} failed", unit.lane.partition, e);
+                unit.error = describe(e);
+            } finally {
+                inFlightBars.addAndGet(-unit.bars.size());
+                done.add(unit);
+            }
+        }
+
+        /** Units whose write has ended, in no particular order. */
+        List<Unit> takeDone() {
+            List<Unit> out = new ArrayList<>();
+            done.drainTo(out);
+            for (Unit u : out) {
+                pending.remove(u);
+            }
+            return out;
+        }
+
+        boolean busy() {
+            return !pending.isEmpty() || !done.isEmpty();
+        }
+
+        /** Waits until a write ends, or the timeout passes. */
+        void awaitAny(Duration timeout) throws InterruptedException {
+            if (!done.isEmpty() || pending.isEmpty()) {
+                if (pending.isEmpty() && done.isEmpty()) {
+                    Thread.sleep(Math.min(timeout.toMillis(), 20));
+                }
+                return;
+            }
+            Unit u = done.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (u != null) {
+                done.add(u); // put back for takeDone
+            }
+        }
+
+        long bufferedAndInFlight(Iterable<Lane> all) {
+            long n = inFlightBars.get();
+            for (Lane lane : all) {
+                n += lane.buffer.size();
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+            if (pool != null) {
+                pool.shutdownNow();
+                try {
+                    pool.awaitTermination(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
