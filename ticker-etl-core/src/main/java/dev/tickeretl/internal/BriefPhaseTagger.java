@@ -25,11 +25,11 @@ public final class BriefPhaseTagger implements PhaseTagger {
 
     @Override
     public Phase phaseOf(Bar bar, PriorSessions prior) {
-        return phaseOf(bar, prior.previous());
+        return rule(bar, prior.previous());
     }
 
     /** The rule itself, against the previous session's bar (null when that session has none). */
-    public static Phase phaseOf(Bar bar, Bar previous) {
+    public static Phase rule(Bar bar, Bar previous) {
         if (previous == null || !(bar.volume() > previous.volume())) {
             return Phase.NEUTRAL;
         }

@@ -31,18 +31,18 @@ class BriefPhaseTaggerTest {
             """)
     void theBriefsRuleOnPlainDays(double open, double close, double volume, double previousVolume,
                                   Phase expected) throws InvalidBarException {
-        assertThat(tagger.phaseOf(bar(open, close, volume), bar(50, 50, previousVolume))).isEqualTo(expected);
+        assertThat(tagger.phaseOf(bar(open, close, volume), TestPriors.previous(bar(50, 50, previousVolume)))).isEqualTo(expected);
     }
 
     @Test
     void aTickersFirstBarIsNeutral() throws InvalidBarException {
-        assertThat(tagger.phaseOf(bar(100, 200, 1_000_000), null)).isEqualTo(Phase.NEUTRAL);
+        assertThat(tagger.phaseOf(bar(100, 200, 1_000_000), TestPriors.previous(null))).isEqualTo(Phase.NEUTRAL);
     }
 
     @Test
     void onlyThePreviousBarsVolumeMatters() throws InvalidBarException {
         // The previous day fell hard; today rose on more volume: Bull, whatever yesterday's direction.
-        assertThat(tagger.phaseOf(bar(10, 11, 200), bar(20, 5, 100))).isEqualTo(Phase.BULL);
+        assertThat(tagger.phaseOf(bar(10, 11, 200), TestPriors.previous(bar(20, 5, 100)))).isEqualTo(Phase.BULL);
     }
 
     @Test

@@ -7,7 +7,6 @@ import dev.tickeretl.Bar;
 import dev.tickeretl.Phase;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.spi.InvalidBarException;
-import dev.tickeretl.spi.JsonCodec;
 import dev.tickeretl.spi.RawBar;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -42,11 +41,11 @@ class MarketTimeTransformerTest {
         String json = JsonCodec.toJson(transformer.transform(raw("AAPL", 1112331600000L, 10, 11, 9, 10.5, 1000)));
         assertThat(json).contains("\"trading_date\":\"2005-04-01\"", "\"start_ms\":1112331600000",
                 "\"start_et\":\"2005-04-01T00:00:00-05:00\"", "\"start_utc\":\"2005-04-01T05:00:00Z\"",
-                "\"phase\":\"Neutral\"", "\"prior_volume\":null", "\"schema_version\":1");
+                "\"phase\":null", "\"prior_volume\":null", "\"schema_version\":1");
     }
 
     @Test
-    void passesThroughOptionalFieldsAndStartsNeutral() throws InvalidBarException {
+    void passesThroughOptionalFieldsAndLeavesThePhaseToTheTagger() throws InvalidBarException {
         RawBar raw = new RawBar("BRK.B", Timespan.MINUTE, 1710163800000L, 400.1, 401.5, 399.75, 400.0,
                 12_345.678, 400.42, 321L, false);
         Bar bar = transformer.transform(raw);
@@ -57,7 +56,7 @@ class MarketTimeTransformerTest {
         assertThat(bar.vwap()).isEqualTo(400.42);
         assertThat(bar.transactions()).isEqualTo(321L);
         assertThat(bar.adjusted()).isFalse();
-        assertThat(bar.phase()).isEqualTo(Phase.NEUTRAL);
+        assertThat(bar.phase()).as("the tagger decides, when the bar is stored").isNull();
         assertThat(bar.priorVolume()).isNull();
         assertThat(bar.schemaVersion()).isEqualTo(Bar.SCHEMA_VERSION);
     }

@@ -1,4 +1,4 @@
-package dev.tickeretl.spi;
+package dev.tickeretl.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import dev.tickeretl.Bar;
 import dev.tickeretl.MarketTime;
 import dev.tickeretl.Phase;
 import dev.tickeretl.Timespan;
-import dev.tickeretl.internal.AsciiBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -49,7 +48,7 @@ class BarLinesProperties {
         for (Bar b : bars) {
             expected.append(JsonCodec.toJsonWithJackson(b)).append('\n');
         }
-        assertThat(new String(PartitionMerge.encode(bars), StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+        assertThat(new String(PartitionFile.encode(bars), StandardCharsets.UTF_8)).isEqualTo(expected.toString());
     }
 
     @Property(tries = 1000)
