@@ -70,12 +70,18 @@ public final class Pipeline {
     private static final int MAX_WARNINGS = 1_000;
     private static final Duration MAX_WRITE_BACKOFF = Duration.ofSeconds(30);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(25);
+    private static final long SCAN_MS = 10;
 
     private final RunConfig config;
     private final RunConfig.Tuning tuning;
     private final TradingCalendar calendar;
     private final String runId;
     private final Map<String, Lane> lanes = new LinkedHashMap<>();
+    /** Lanes that may have something to write: the only ones a flush looks at. */
+    private final Set<Lane> active = new java.util.LinkedHashSet<>();
+    /** Bars waiting in buffers, all lanes together. */
+    private long buffered;
+    private long nextScan;
     private final List<DataQualityWarning> warnings = new ArrayList<>();
     private final Set<String> foreignPartitionsSeen = new HashSet<>();
     private final AtomicReference<String> stopReason = new AtomicReference<>();
@@ -244,7 +250,7 @@ public final class Pipeline {
                 return null;
             }
             if (!ended) {
-                if (writes.bufferedAndInFlight(lanes.values()) >= tuning.maxBufferedBars()) {
+                if (buffered + writes.inFlightBars() >= tuning.maxBufferedBars()) {
                     writes.awaitAny(POLL); // back-pressure: the source waits while writes catch up
                 } else {
                     SourceEvent event = source.poll(pollTimeout());
@@ -252,6 +258,7 @@ public final class Pipeline {
                         ended = true;
                         for (Lane lane : lanes.values()) {
                             lane.sourceDone = true;
+                            active.add(lane);
                         }
                     } else if (event != null) {
                         handle(event, store);
@@ -294,15 +301,19 @@ public final class Pipeline {
                 accept(lane, raw);
             }
             lane.pendingOffset = bars.offset();
+            active.add(lane);
         } else if (event instanceof SourceEvent.Covered covered) {
             Lane lane = laneOf(covered.partition());
             if (lane != null) {
                 lane.pendingCoverage.add(new Coverage.Span(covered.from(), covered.to(), config.clock().instant()));
+                active.add(lane);
             }
         } else if (event instanceof SourceEvent.PartitionDone done) {
             Lane lane = laneOf(done.partition());
             if (lane != null) {
                 lane.sourceDone = true;
+                active.add(lane);
+                nextScan = 0; // write a finished partition now
             }
         } else if (event instanceof SourceEvent.PartitionFailed failed) {
             Lane lane = laneOf(failed.partition());
@@ -356,15 +367,33 @@ public final class Pipeline {
         if (lane.buffer.isEmpty()) {
             lane.bufferedSince = System.nanoTime();
         }
-        lane.buffer.put(bar.startMs(), bar); // the last one received wins
+        if (lane.buffer.put(bar.startMs(), bar) == null) { // the last one received wins
+            buffered++;
+        }
+        active.add(lane);
+        if (lane.buffer.size() >= tuning.maxBatchBars()) {
+            nextScan = 0;
+        }
     }
 
-    /** Hands every lane that is due to the writers. */
+    /**
+     * Hands every lane that is due to the writers. Only lanes with something pending are looked at, and at most
+     * every {@value #SCAN_MS} ms, so a stream of thousands of tickers does not pay a scan per event.
+     */
     private void flushDue(Writes writes, boolean ended) {
         long now = System.nanoTime();
+        if (now - nextScan < 0 && !ended) {
+            return;
+        }
+        nextScan = now + TimeUnit.MILLISECONDS.toNanos(SCAN_MS);
         List<Unit> due = new ArrayList<>();
-        for (Lane lane : lanes.values()) {
-            if (lane.closed() || lane.inFlight != null || now - lane.retryAt < 0) {
+        for (java.util.Iterator<Lane> it = active.iterator(); it.hasNext(); ) {
+            Lane lane = it.next();
+            if (lane.closed()) {
+                it.remove();
+                continue;
+            }
+            if (lane.inFlight != null || now - lane.retryAt < 0) {
                 continue;
             }
             boolean hasWork = !lane.buffer.isEmpty() || lane.pendingOffset != null || !lane.pendingCoverage.isEmpty();
@@ -374,8 +403,11 @@ public final class Pipeline {
                     || (lane.buffer.isEmpty() && hasWork);
             if (hasWork && dueNow) {
                 due.add(lane.takeUnit());
-            } else if (!hasWork && lane.sourceDone) {
-                finish(lane, null);
+            } else if (!hasWork) {
+                it.remove();
+                if (lane.sourceDone) {
+                    finish(lane, null);
+                }
             }
         }
         writes.submit(due);
@@ -386,6 +418,7 @@ public final class Pipeline {
         for (Unit unit : writes.takeDone()) {
             Lane lane = unit.lane;
             lane.inFlight = null;
+            active.add(lane);
             if (lane.status == RunStatus.FAILED) {
                 // Failed while this write was under way: whatever it stored stays, nothing of it is committed.
                 if (unit.result != null) {
@@ -445,7 +478,9 @@ public final class Pipeline {
         long backoffMs = Math.min(MAX_WRITE_BACKOFF.toMillis(), 500L << Math.min(lane.writeFailures, 10));
         lane.retryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
         for (Bar b : unit.bars) {
-            lane.buffer.putIfAbsent(b.startMs(), b); // a newer revision received since wins
+            if (lane.buffer.putIfAbsent(b.startMs(), b) == null) { // a newer revision received since wins
+                buffered++;
+            }
         }
         if (lane.pendingOffset == null) {
             lane.pendingOffset = unit.offset;
@@ -608,6 +643,7 @@ public final class Pipeline {
         LOG.warn("{} failed: {}", lane.ticker(), reason);
         lane.status = RunStatus.FAILED;
         lane.error = reason;
+        buffered -= lane.buffer.size();
         lane.buffer.clear();
         lane.pendingOffset = null;
         lane.pendingCoverage.clear();
@@ -824,6 +860,7 @@ public final class Pipeline {
         Unit takeUnit() {
             Unit unit = new Unit(this, new ArrayList<>(buffer.values()), pendingOffset,
                     new ArrayList<>(pendingCoverage));
+            buffered -= buffer.size();
             buffer.clear();
             pendingOffset = null;
             pendingCoverage.clear();
@@ -944,12 +981,8 @@ public final class Pipeline {
             }
         }
 
-        long bufferedAndInFlight(Iterable<Lane> all) {
-            long n = inFlightBars.get();
-            for (Lane lane : all) {
-                n += lane.buffer.size();
-            }
-            return n;
+        long inFlightBars() {
+            return inFlightBars.get();
         }
 
         @Override

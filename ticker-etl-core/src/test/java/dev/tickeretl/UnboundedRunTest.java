@@ -1,0 +1,150 @@
+package dev.tickeretl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The same pipeline with a source that never ends: a live feed of minute bars. */
+class UnboundedRunTest {
+
+    private static final LocalDateTime OPEN = LocalDateTime.of(2025, 1, 2, 9, 30);
+
+    private static TickerEtl.Builder stream(NeverEndingSource source, TestStorage storage, String... tickers) {
+        return TickerEtl.builder().streaming().tickers(tickers).source(source).store(storage.uri())
+                .flushInterval(Duration.ofMillis(200)).commitInterval(Duration.ofMillis(100)).shutdownHook(false);
+    }
+
+    private static List<Bar> minutes(TestStorage storage, String ticker) {
+        try (Store s = Store.open(storage.uri())) {
+            return s.bars(ticker, Timespan.MINUTE, OPEN.toLocalDate(), LocalDate.of(2025, 12, 31));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void barsAreDurableWithinTheFlushIntervalAndEachOffsetOnlyAfterItsBars() throws Exception {
+        TestStorage storage = TestStorage.create();
+        List<String> violations = new CopyOnWriteArrayList<>();
+        NeverEndingSource source = new NeverEndingSource(OPEN, 2) {
+            @Override
+            public void committed(dev.tickeretl.spi.SourcePartition partition, dev.tickeretl.spi.SourceOffset o) {
+                long minute = Long.parseLong(o.get("last_minute"));
+                if (minutes(storage, partition.ticker()).stream().noneMatch(b -> b.startMs() == minute)) {
+                    violations.add(partition + " committed through " + minute + " before that bar was stored");
+                }
+                super.committed(partition, o);
+            }
+        };
+        RunHandle handle = stream(source, storage, "AAPL", "MSFT").build().start();
+
+        awaitDelivered(source, 200);
+        source.pause();
+        long paused = System.nanoTime();
+        Map<String, Long> last = Map.of("AAPL", source.lastDelivered("AAPL"), "MSFT", source.lastDelivered("MSFT"));
+        long durableAfterMs = -1;
+        while (System.nanoTime() - paused < Duration.ofSeconds(10).toNanos()) {
+            if (last.entrySet().stream().allMatch(e -> minutes(storage, e.getKey()).stream()
+                    .anyMatch(b -> b.startMs() == e.getValue()))) {
+                durableAfterMs = Duration.ofNanos(System.nanoTime() - paused).toMillis();
+                break;
+            }
+            Thread.sleep(10);
+        }
+        // The stream never ended and no partition was "done": only the flush interval wrote these bars.
+        assertThat(durableAfterMs).as("ms until the last bars were durable").isBetween(0L, 1_500L);
+        Thread.sleep(500);
+        assertThat(source.committedMinute).isEqualTo(last);
+        source.resume();
+        Thread.sleep(300);
+        handle.stop();
+        RunRecord record = handle.result();
+
+        assertThat(record.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(record.parameters().mode()).isEqualTo(RunRecord.RunParameters.STREAM);
+        assertThat(record.parameters().from()).isNull();
+        assertThat(violations).isEmpty();
+        long stored = minutes(storage, "AAPL").size() + minutes(storage, "MSFT").size();
+        assertThat(stored).as("every bar delivered, once").isEqualTo(source.delivered.get());
+        assertThat(record.totals().written()).isEqualTo(stored);
+        assertThat(minutes(storage, "AAPL")).allMatch(b -> b.phase() == null && b.priorVolume() == null
+                && !b.adjusted());
+    }
+
+    @Test
+    @Timeout(60)
+    void aRestartedStreamReadsTheOffsetsCommittedByTheLastOne() throws Exception {
+        TestStorage storage = TestStorage.create();
+        NeverEndingSource first = new NeverEndingSource(OPEN, 1);
+        RunHandle run = stream(first, storage, "AAPL").build().start();
+        awaitDelivered(first, 100);
+        run.stop();
+        RunRecord firstRecord = run.result();
+        assertThat(minutes(storage, "AAPL")).as("%s", firstRecord).isNotEmpty();
+        long lastStored = minutes(storage, "AAPL").get(minutes(storage, "AAPL").size() - 1).startMs();
+
+        NeverEndingSource second = new NeverEndingSource(OPEN, 1);
+        RunHandle again = stream(second, storage, "AAPL").build().start();
+        awaitDelivered(second, 50);
+        again.stop();
+        again.result();
+
+        assertThat(second.startOffsets).hasSize(1);
+        assertThat(second.startOffsets.values().iterator().next().get("last_minute"))
+                .isEqualTo(Long.toString(lastStored));
+        List<Bar> all = minutes(storage, "AAPL");
+        assertThat(all).extracting(Bar::startMs).doesNotHaveDuplicates().isSorted();
+        assertThat(all).hasSize((int) (first.delivered.get() + second.delivered.get()));
+    }
+
+    @Test
+    @Timeout(120)
+    void aNeverEndingSourceKeepsTheHeapFlat() throws Exception {
+        TestStorage storage = TestStorage.create().discardBars();
+        String[] tickers = IntStream.range(0, 300).mapToObj(i -> "T" + i).toArray(String[]::new);
+        NeverEndingSource source = new NeverEndingSource(OPEN, 0);
+        RunHandle handle = stream(source, storage, tickers).build().start();
+
+        awaitDelivered(source, 20_000);
+        Thread.sleep(1_000);
+        long early = usedHeapAfterGc();
+        long deliveredEarly = source.delivered.get();
+        Thread.sleep(6_000);
+        long late = usedHeapAfterGc();
+        long deliveredLate = source.delivered.get();
+        handle.stop();
+        RunRecord record = handle.result();
+
+        assertThat(deliveredLate - deliveredEarly).as("bars in the measured window").isGreaterThan(100_000);
+        assertThat(late - early).as("heap growth while %d more bars went through", deliveredLate - deliveredEarly)
+                .isLessThan(48L << 20);
+        assertThat(storage.barLinesWritten.get()).isEqualTo(source.delivered.get());
+        assertThat(record.status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    private static void awaitDelivered(NeverEndingSource source, long bars) throws InterruptedException {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (source.delivered.get() < bars && System.nanoTime() - giveUp < 0) {
+            Thread.sleep(10);
+        }
+        assertThat(source.delivered.get()).as("bars delivered").isGreaterThanOrEqualTo(bars);
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        Runtime rt = Runtime.getRuntime();
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+            best = Math.min(best, rt.totalMemory() - rt.freeMemory());
+        }
+        return best;
+    }
+}
