@@ -16,6 +16,8 @@ public interface StoreProvider {
      * Opens (creating if needed) the store at {@code uri}. {@code options} carry provider settings such as
      * {@code s3-endpoint}; unknown keys are ignored.
      *
+     * @throws IllegalArgumentException    when {@code uri} or {@code options} are malformed, found without touching
+     *                                     the store, naming the field (the CLI's usage error)
      * @throws dev.tickeretl.StoreException when the store cannot be reached, naming what is wrong
      */
     BarStore open(URI uri, Map<String, String> options);
