@@ -7,11 +7,17 @@ import dev.tickeretl.spi.ProviderContext;
 import dev.tickeretl.spi.Storage;
 import dev.tickeretl.spi.StoreProvider;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads what runs stored: {@code Store.open(URI.create("file:./data")).bars("AAPL", from, to)}. Opens read-only:
@@ -20,6 +26,14 @@ import java.util.Objects;
  * ones.
  */
 public final class Store implements AutoCloseable {
+
+    /**
+     * A scheme of two or more characters and a colon at the start: a single letter is a Windows drive
+     * ({@code C:\data}), which is a path.
+     */
+    private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):.*", Pattern.DOTALL);
+    /** Always URIs, even when their provider is not on the class path: an error beats a directory named "s3:x". */
+    private static final List<String> RESERVED_SCHEMES = List.of("file", "s3");
 
     private final URI uri;
     private final Map<String, String> options;
@@ -41,9 +55,65 @@ public final class Store implements AutoCloseable {
         return open(uri, Map.of());
     }
 
-    /** Opens the store at {@code location}: a URI ({@code file:./data}, {@code s3://bucket/prefix}) or a path. */
+    /** Opens the store at {@code location}: a path or a URI, as {@link #location(String)} reads it. */
     public static Store open(String location) {
-        return open(URI.create(location));
+        return open(location(location));
+    }
+
+    /**
+     * The store a location names, as the CLI's {@code --store} and {@link TickerEtl.Builder#store(String)} read it.
+     * A string that starts with a store scheme ({@code file:}, {@code s3:}, or the scheme of any store provider on
+     * the class path) or with {@code name://} is a URI, with URI rules: {@code %XX} is decoded, and {@code ?} and
+     * {@code #} start a query and a fragment, which stores refuse. Anything else is a file-system path taken
+     * literally (spaces, {@code ?}, {@code #} and {@code %} are part of the name), relative to the working directory:
+     * {@code data}, {@code ./a?b}, {@code /mnt/prices 2025}. A path becomes an absolute {@code file:} URI, so the run
+     * record names the real directory.
+     *
+     * @throws IllegalArgumentException naming {@code store}: an empty location, a URI that does not parse, a
+     *                                  scheme no store provider answers for, or a path the platform cannot hold
+     */
+    public static URI location(String location) {
+        Objects.requireNonNull(location, "store");
+        if (location.isBlank()) {
+            throw new IllegalArgumentException("store: no location given (a directory, file:URI or "
+                    + "s3://bucket/prefix)");
+        }
+        Matcher scheme = SCHEME.matcher(location);
+        if (scheme.matches() && isStoreScheme(scheme.group(1), location)) {
+            URI uri;
+            try {
+                uri = new URI(location);
+            } catch (URISyntaxException e) {
+                // The text may carry user:password@ (refused later anyway); never repeat such a value.
+                String shown = location.contains("@") ? "a URI containing '@'" : "'" + location + "'";
+                throw new IllegalArgumentException("store: " + shown + " is not a valid URI (" + e.getReason()
+                        + " at index " + e.getIndex() + "); percent-encode that character, or give a plain path");
+            }
+            Providers.store(uri); // a scheme no provider answers for: the error lists those that do
+            return uri;
+        }
+        try {
+            return fileUri(Path.of(location).toAbsolutePath().normalize());
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("store: '" + location + "' is not a valid path: " + e.getReason());
+        }
+    }
+
+    private static boolean isStoreScheme(String scheme, String location) {
+        String lower = scheme.toLowerCase(Locale.ROOT);
+        return RESERVED_SCHEMES.contains(lower)
+                || location.startsWith(scheme + "://")
+                || Providers.names(StoreProvider.class, StoreProvider::scheme).contains(lower);
+    }
+
+    /** {@code path} as a URI that decodes back to it, without the trailing slash only an existing directory gets. */
+    private static URI fileUri(Path path) {
+        // Path.toUri percent-encodes what a URI cannot hold literally ('?', '#', '%', spaces, non-ASCII).
+        String uri = path.toUri().toString();
+        if (uri.endsWith("/") && path.getNameCount() > 0) {
+            uri = uri.substring(0, uri.length() - 1);
+        }
+        return URI.create(uri);
     }
 
     /** Opens the store at {@code uri} with provider options such as {@code s3-endpoint}. */

@@ -197,6 +197,19 @@ public final class TickerEtl {
             return this;
         }
 
+        /**
+         * Where bars, run records and offsets go: a directory path taken literally, or a store URI ({@code file:./data},
+         * {@code s3://bucket/prefix}), as {@link Store#location(String)} reads it.
+         */
+        public Builder store(String location) {
+            return store(location, Map.of());
+        }
+
+        /** A store location (see {@link #store(String)}) with provider options. */
+        public Builder store(String location, Map<String, String> options) {
+            return store(Store.location(location), options);
+        }
+
         /** Where bars, run records and offsets go: {@code file:./data}, {@code s3://bucket/prefix}, ... */
         public Builder store(URI uri) {
             return store(uri, Map.of());

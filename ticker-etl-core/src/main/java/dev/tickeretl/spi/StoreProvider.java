@@ -17,6 +17,8 @@ public interface StoreProvider {
      * Opens the storage at {@code uri}. Options (e.g. {@code s3-endpoint}) come with the context. With
      * {@link Storage.Access#READ_ONLY} nothing is created and a missing store is an error.
      *
+     * @throws IllegalArgumentException    when {@code uri} or the options are malformed, found without touching
+     *                                     the store, naming the field (the CLI's usage error)
      * @throws dev.tickeretl.StoreException when the store cannot be reached or does not exist, naming what is wrong
      */
     Storage open(URI uri, ProviderContext context, Storage.Access access);

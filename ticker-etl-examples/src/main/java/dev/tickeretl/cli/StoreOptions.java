@@ -1,5 +1,6 @@
 package dev.tickeretl.cli;
 
+import dev.tickeretl.Store;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,8 +9,9 @@ import picocli.CommandLine.Option;
 /** Where the store is; shared by every command. */
 final class StoreOptions {
 
-    @Option(names = "--store", paramLabel = "URI", defaultValue = "file:./data",
-            description = "Store location: file:./data, s3://bucket/prefix (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--store", paramLabel = "LOCATION", defaultValue = "file:./data",
+            description = "Where the store is: a directory path, taken literally (spaces, ?, # and %% are part of "
+                    + "the name), file:URI or s3://bucket/prefix (default: ${DEFAULT-VALUE}).")
     String store;
 
     @Option(names = "--s3-endpoint", paramLabel = "URL",
@@ -19,12 +21,9 @@ final class StoreOptions {
     @Option(names = "--s3-region", paramLabel = "REGION", description = "S3 region (default: the AWS SDK's chain).")
     String s3Region;
 
+    /** The store's URI; a malformed location is a usage error naming {@code store}. */
     URI uri() {
-        try {
-            return new URI(store);
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("store: '" + store + "' is not a URI or path: " + e.getReason());
-        }
+        return Store.location(store);
     }
 
     Map<String, String> options() {

@@ -22,9 +22,9 @@ import java.util.List;
  * </pre>
  *
  * <p>Accepted locations: {@code file:./data} and {@code file:data} (relative to the working directory),
- * {@code file:///abs/path}, and plain paths without a scheme ({@code ./data}, {@code /abs/path}). Opened for
- * writing, the directory is created when missing; opened read-only, nothing is created and a missing directory is
- * an error.
+ * {@code file:///abs/path} (percent-encoded), and scheme-less URIs ({@code ./data}); a plain path given as text
+ * becomes a {@code file:} URI through {@link dev.tickeretl.Store#location(String)}. Opened for writing, the
+ * directory is created when missing; opened read-only, nothing is created and a missing directory is an error.
  *
  * <p>Writes are atomic (temp file, fsync, rename) and idempotent by bar key; concurrent writers, in one JVM or in
  * several processes, serialise per partition on a lock file, so none loses another's update.
@@ -53,11 +53,25 @@ public final class FileStoreProvider implements StoreProvider {
         return new FileStorage(uri, root, false);
     }
 
-    /** The absolute directory {@code uri} names. */
+    /**
+     * The absolute directory {@code uri} names: its path, percent-decoded ({@code file:///a%3Fb} is the directory
+     * {@code a?b}). A query or fragment is refused rather than dropped: it is almost always a '?' or '#' meant as
+     * part of a directory name.
+     *
+     * @throws IllegalArgumentException naming {@code store}, when {@code uri} names no local directory
+     */
     static Path rootOf(URI uri) {
         String scheme = uri.getScheme();
         if (scheme != null && !scheme.equalsIgnoreCase("file")) {
-            throw new StoreException("store " + uri + ": not a file: URI");
+            throw new IllegalArgumentException("store: " + uri + " is not a file: URI");
+        }
+        // java.net.URI parses no query in an opaque URI (file:./a?b), so look at its text.
+        boolean query = uri.isOpaque() ? uri.getRawSchemeSpecificPart().contains("?") : uri.getRawQuery() != null;
+        boolean fragment = uri.getRawFragment() != null;
+        if (query || fragment) {
+            throw new IllegalArgumentException("store: " + uri + " has a " + (fragment ? "fragment ('#')"
+                    : "query ('?')") + ", which would cut the directory name; give the directory as a plain path, "
+                    + "or write '?' as %3F and '#' as %23 in a file: URI");
         }
         try {
             Path path;
@@ -69,17 +83,18 @@ public final class FileStoreProvider implements StoreProvider {
             } else {
                 if (uri.getAuthority() != null && !uri.getAuthority().isEmpty()
                         && !uri.getAuthority().equalsIgnoreCase("localhost")) {
-                    throw new StoreException("store " + uri + ": file URIs on another host ('"
-                            + uri.getAuthority() + "') are not supported; mount the directory and use its path");
+                    throw new IllegalArgumentException("store: " + uri + " names another host ('"
+                            + uri.getAuthority() + "'), which is not supported; mount the directory and give its "
+                            + "path");
                 }
                 path = Path.of(uri.getPath());
             }
             if (path.toString().isEmpty()) {
-                throw new StoreException("store " + uri + ": no directory given (e.g. file:./data)");
+                throw new IllegalArgumentException("store: " + uri + " names no directory (e.g. file:./data)");
             }
             return path.toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
-            throw new StoreException("store " + uri + ": not a valid path: " + e.getMessage(), e);
+            throw new IllegalArgumentException("store: " + uri + " is not a valid path: " + e.getReason(), e);
         }
     }
 

@@ -14,27 +14,30 @@ import java.util.stream.Collectors;
  */
 record S3Location(String bucket, String prefix) {
 
+    /** @throws IllegalArgumentException naming {@code store} when {@code uri} is not {@code s3://bucket[/prefix]} */
     static S3Location parse(URI uri) {
         if (uri.getScheme() == null || !uri.getScheme().toLowerCase(Locale.ROOT).equals("s3")) {
-            throw new StoreException("not an S3 store URI: expected s3://bucket[/prefix], got scheme '"
-                    + uri.getScheme() + "'");
+            throw new IllegalArgumentException("store: not an S3 store URI: expected s3://bucket[/prefix], got "
+                    + "scheme '" + uri.getScheme() + "'");
         }
         // Never echo the authority when it carries user info: that would be a secret in a message.
         if (uri.getRawUserInfo() != null) {
-            throw new StoreException("an s3:// store URI must not carry credentials; the AWS default credential "
-                    + "chain supplies them (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or an instance role)");
+            throw new IllegalArgumentException("store: an s3:// store URI must not carry credentials; the AWS default "
+                    + "credential chain supplies them (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or an "
+                    + "instance role)");
         }
         String bucket = uri.getHost() != null ? uri.getHost() : uri.getAuthority();
         if (uri.isOpaque() || bucket == null || bucket.isEmpty()) {
-            throw new StoreException("S3 store URI needs a bucket: expected s3://bucket[/prefix], got '" + uri + "'");
+            throw new IllegalArgumentException("store: S3 store URI needs a bucket: expected s3://bucket[/prefix], "
+                    + "got '" + uri + "'");
         }
         if (uri.getPort() != -1) {
-            throw new StoreException("S3 store URI '" + uri + "' names a port; give the server with the "
-                    + S3StoreProvider.ENDPOINT + " option instead");
+            throw new IllegalArgumentException("store: S3 store URI '" + uri + "' names a port; give the server with "
+                    + "the " + S3StoreProvider.ENDPOINT + " option instead");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new StoreException("S3 store URI '" + uri + "' must not have a query or fragment; "
-                    + "provider settings go into options such as " + S3StoreProvider.ENDPOINT);
+            throw new IllegalArgumentException("store: S3 store URI '" + uri + "' must not have a query or "
+                    + "fragment; provider settings go into options such as " + S3StoreProvider.ENDPOINT);
         }
         String path = uri.getPath() == null ? "" : uri.getPath();
         String prefix = Arrays.stream(path.split("/"))

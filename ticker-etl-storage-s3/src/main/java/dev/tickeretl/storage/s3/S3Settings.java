@@ -1,6 +1,5 @@
 package dev.tickeretl.storage.s3;
 
-import dev.tickeretl.StoreException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -30,6 +29,7 @@ record S3Settings(URI endpoint, String region, boolean pathStyle, int maxAttempt
     static final java.util.List<String> OPTIONS = java.util.List.of(S3StoreProvider.ENDPOINT, S3StoreProvider.REGION,
             S3StoreProvider.PATH_STYLE);
 
+    /** @throws IllegalArgumentException naming the option that is malformed */
     static S3Settings fromOptions(Map<String, String> options) {
         URI endpoint = endpoint(options.get(S3StoreProvider.ENDPOINT));
         String region = blankToNull(options.get(S3StoreProvider.REGION));
@@ -41,7 +41,7 @@ record S3Settings(URI endpoint, String region, boolean pathStyle, int maxAttempt
         } else if (pathStyleOption.equalsIgnoreCase("true") || pathStyleOption.equalsIgnoreCase("false")) {
             pathStyle = Boolean.parseBoolean(pathStyleOption.toLowerCase(Locale.ROOT));
         } else {
-            throw new StoreException(S3StoreProvider.PATH_STYLE + ": expected true or false, got '"
+            throw new IllegalArgumentException(S3StoreProvider.PATH_STYLE + ": expected true or false, got '"
                     + pathStyleOption + "'");
         }
         return new S3Settings(endpoint, region, pathStyle, DEFAULT_MAX_ATTEMPTS, DEFAULT_BASE_DELAY,
@@ -72,13 +72,13 @@ record S3Settings(URI endpoint, String region, boolean pathStyle, int maxAttempt
             uri = null;
         }
         if (uri != null && uri.getRawUserInfo() != null) {
-            throw new StoreException(S3StoreProvider.ENDPOINT + " must not carry credentials; the AWS default "
-                    + "credential chain supplies them");
+            throw new IllegalArgumentException(S3StoreProvider.ENDPOINT + " must not carry credentials; the AWS "
+                    + "default credential chain supplies them");
         }
         String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new StoreException(S3StoreProvider.ENDPOINT + ": expected an http:// or https:// URL with a host, "
-                    + "got " + shown);
+            throw new IllegalArgumentException(S3StoreProvider.ENDPOINT + ": expected an http:// or https:// URL "
+                    + "with a host, got " + shown);
         }
         return uri;
     }

@@ -3,7 +3,6 @@ package dev.tickeretl.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tickeretl.StoreException;
 import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,19 +28,19 @@ class S3LocationAndSettingsTest {
     @Test
     void aUriWithCredentialsIsRefusedWithoutRepeatingThem() {
         assertThatThrownBy(() -> S3Location.parse(URI.create("s3://AKIDEXAMPLE:s3cr3tValue@prices/p")))
-                .isInstanceOf(StoreException.class)
-                .hasMessageStartingWith("an s3:// store URI must not carry credentials")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("store: an s3:// store URI must not carry credentials")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3tValue").doesNotContain("AKID"));
     }
 
     @Test
     void aUriWithoutBucketOrWithPortIsRefused() {
         assertThatThrownBy(() -> S3Location.parse(URI.create("s3:///prefix")))
-                .isInstanceOf(StoreException.class).hasMessageContaining("needs a bucket");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a bucket");
         assertThatThrownBy(() -> S3Location.parse(URI.create("s3:prices")))
-                .isInstanceOf(StoreException.class).hasMessageContaining("needs a bucket");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a bucket");
         assertThatThrownBy(() -> S3Location.parse(URI.create("s3://prices:9000/p")))
-                .isInstanceOf(StoreException.class).hasMessageContaining(S3StoreProvider.ENDPOINT);
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(S3StoreProvider.ENDPOINT);
     }
 
     @Test
@@ -57,14 +56,14 @@ class S3LocationAndSettingsTest {
     @Test
     void optionValuesAreCheckedAndNamed() {
         assertThatThrownBy(() -> S3Settings.fromOptions(Map.of(S3StoreProvider.PATH_STYLE, "yes")))
-                .isInstanceOf(StoreException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("s3-path-style: expected true or false, got 'yes'");
         assertThatThrownBy(() -> S3Settings.fromOptions(Map.of(S3StoreProvider.ENDPOINT, "127.0.0.1:9000")))
-                .isInstanceOf(StoreException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("s3-endpoint: expected an http:// or https:// URL");
         assertThatThrownBy(() -> S3Settings.fromOptions(Map.of(S3StoreProvider.ENDPOINT,
                 "http://user:pa55word@127.0.0.1:9000")))
-                .isInstanceOf(StoreException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("pa55word"));
     }
 
