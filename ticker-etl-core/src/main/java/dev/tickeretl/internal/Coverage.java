@@ -58,7 +58,9 @@ public final class Coverage {
     /** Whether {@code day} has a settled answer in {@code spans}. */
     public static boolean answered(List<Span> spans, LocalDate day, TradingCalendar calendar) {
         for (Span s : spans) {
-            if (s.contains(day) && settled(calendar, day, s.answeredAt())) {
+            // A span whose last day has settled has settled throughout (earlier sessions close earlier).
+            if (s.contains(day) && (settled(calendar, s.to(), s.answeredAt())
+                    || settled(calendar, day, s.answeredAt()))) {
                 return true;
             }
         }

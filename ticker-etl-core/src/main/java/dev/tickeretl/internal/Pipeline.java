@@ -527,8 +527,8 @@ public final class Pipeline {
 
     /**
      * Bounded: each ticker's range is [previous trading day of the first wanted day, to]. Incremental runs want
-     * only trading days without a settled answer in the coverage, and skip the lookback when its answer is settled
-     * (the tagger then reads it from the store). Unbounded: the tickers.
+     * only trading days that, or whose previous session, lack a settled answer in the coverage (the tagger reads
+     * answered ones from the store). Unbounded: the tickers.
      */
     private SourceRequest plan(DataStore store) {
         if (config.unbounded()) {
@@ -548,16 +548,23 @@ public final class Pipeline {
             } else {
                 List<Coverage.Span> coverage = offsets.partitions()
                         .getOrDefault(lane.ticker(), OffsetsFile.Progress.NONE).coverage();
-                List<LocalDate> missing = days.stream().filter(d -> !Coverage.answered(coverage, d, calendar))
-                        .toList();
-                if (missing.isEmpty()) {
+                // A day is done when it and its previous session both have a settled answer: its phase depends
+                // on both. What is not done is asked for, as one span (one request chain is cheaper than several).
+                java.util.TreeSet<LocalDate> needed = new java.util.TreeSet<>();
+                for (LocalDate d : days) {
+                    if (!Coverage.answered(coverage, d, calendar)) {
+                        needed.add(d);
+                    }
+                    LocalDate prior = calendar.previousTradingDay(d);
+                    if (!Coverage.answered(coverage, prior, calendar)) {
+                        needed.add(prior);
+                    }
+                }
+                if (needed.isEmpty()) {
                     lane.sourceDone = true;
                     continue;
                 }
-                LocalDate first = missing.get(0);
-                LocalDate prior = calendar.previousTradingDay(first);
-                LocalDate fetchFrom = Coverage.answered(coverage, prior, calendar) ? first : prior;
-                lane.range = new TickerRange(lane.ticker(), fetchFrom, missing.get(missing.size() - 1));
+                lane.range = new TickerRange(lane.ticker(), needed.first(), needed.last());
             }
             lane.requested = true;
             ranges.add(lane.range);
