@@ -1,6 +1,7 @@
 package dev.tickeretl.cli;
 
 import dev.tickeretl.MarketTime;
+import dev.tickeretl.RunHandle;
 import dev.tickeretl.RunRecord;
 import dev.tickeretl.TickerEtl;
 import dev.tickeretl.Tickers;
@@ -71,8 +72,20 @@ final class IngestCommand implements Callable<Integer> {
             description = "Requests in flight at once (the source's default is 4).")
     Integer concurrency;
 
-    @Option(names = "--incremental", description = "Fetch only trading days not stored yet (plus the lookback).")
+    @Option(names = "--incremental",
+            description = "Ask upstream only for trading days it has not answered yet, or whose answer could still"
+                    + " change (answered less than 12 h after that session's close), plus the lookback.")
     boolean incremental;
+
+    @Option(names = "--deadline", paramLabel = "DURATION",
+            description = "Time limit for the whole run, ISO-8601 (e.g. PT10M): then it stores what it has and the"
+                    + " unfinished tickers fail (exit 3, or 1 when none finished).")
+    String deadline;
+
+    @Option(names = "--source-option", paramLabel = "KEY=VALUE",
+            description = "A source option the flags above do not cover (repeatable), e.g. plan=grouped or"
+                    + " request-timeout=PT10S; for the simulator, latency=PT0.2S or seed=7.")
+    List<String> extraSourceOptions;
 
     @Option(names = "--quiet", description = "Print nothing but errors; the exit code tells the outcome.")
     boolean quiet;
@@ -113,6 +126,15 @@ final class IngestCommand implements Callable<Integer> {
         putIfSet(sourceOptions, "rate-limit", rateLimit);
         putIfSet(sourceOptions, "concurrency", concurrency);
         putIfSet(sourceOptions, "retry-budget", retryBudget);
+        if (extraSourceOptions != null) {
+            for (String kv : extraSourceOptions) {
+                int eq = kv.indexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("source-option: expected KEY=VALUE, got '" + kv + "'");
+                }
+                sourceOptions.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+            }
+        }
 
         TickerEtl.Builder builder = TickerEtl.builder()
                 .tickers(tickers == null ? Tickers.DEFAULTS : normalise(tickers))
@@ -122,14 +144,35 @@ final class IngestCommand implements Callable<Integer> {
                 .source(sourceName, sourceOptions)
                 .store(store.uri(), store.options())
                 .clock(clock);
+        if (deadline != null) {
+            builder.deadline(parseDuration("deadline", deadline));
+        }
         if (!quiet) {
             builder.listener(new ProgressListener(err, System.console() != null));
         }
-        RunRecord run = builder.build().run();
+        RunHandle handle = builder.build().start();
+        Signals.stopOnSignal(handle);
+        RunRecord run;
+        try {
+            run = handle.result();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            handle.stop();
+            throw new IllegalStateException("interrupted while the run was under way", e);
+        }
         if (!quiet) {
             out.println(run);
         }
         return ExitCodes.of(run.status());
+    }
+
+    private static java.time.Duration parseDuration(String option, String value) {
+        try {
+            return java.time.Duration.parse(value.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(option + ": expected an ISO-8601 duration such as PT10M, got '" + value
+                    + "'");
+        }
     }
 
     private static void putIfSet(Map<String, String> options, String key, Object value) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {IngestCommand.class, RunsCommand.class, BarsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:succeeded", "1:failed", "2:usage error", "3:partial (some tickers or bars failed)",
-                "130:cancelled (SIGINT/SIGTERM; what was fetched is stored)"})
+                "130:cancelled by SIGINT/SIGTERM (what was fetched is stored and recorded)"})
 public final class Main implements Runnable {
 
     static final int EXIT_OK = 0;
@@ -26,6 +26,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        Signals.enable();
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tickeretl.RunRecord;
 import dev.tickeretl.RunStatus;
 import dev.tickeretl.Store;
-import dev.tickeretl.spi.JsonCodec;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -110,7 +110,7 @@ class CliTest {
         String stored = Files.readString(dir.resolve("data/bars/timespan=day/ticker=BRK.A/year=2024/bars.jsonl"));
         assertThat(r.out()).isEqualTo(stored);
         for (String line : lines) {
-            JsonNode node = JsonCodec.mapper().readTree(line);
+            JsonNode node = new ObjectMapper().readTree(line);
             List<String> fields = new ArrayList<>();
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 fields.add(it.next());
@@ -125,8 +125,8 @@ class CliTest {
             assertThat(node.get("start_utc").asText()).endsWith("Z");
         }
         // Monday after Good Friday is compared with Thursday's volume.
-        JsonNode thursday = JsonCodec.mapper().readTree(lines[3]);
-        JsonNode monday = JsonCodec.mapper().readTree(lines[4]);
+        JsonNode thursday = new ObjectMapper().readTree(lines[3]);
+        JsonNode monday = new ObjectMapper().readTree(lines[4]);
         assertThat(thursday.get("trading_date").asText()).isEqualTo("2024-03-28");
         assertThat(monday.get("trading_date").asText()).isEqualTo("2024-04-01");
         assertThat(monday.get("prior_volume").asDouble()).isEqualTo(thursday.get("volume").asDouble());
