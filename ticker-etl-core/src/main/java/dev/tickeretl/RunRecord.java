@@ -21,7 +21,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"run_id", "status", "started_at", "finished_at", "duration_ms", "process", "parameters",
-        "totals", "requests", "tickers", "warnings", "error"})
+        "totals", "requests", "sinks", "tickers", "warnings", "error"})
 public record RunRecord(
         @JsonProperty("run_id") String runId,
         @JsonProperty("status") RunStatus status,
@@ -32,6 +32,7 @@ public record RunRecord(
         @JsonProperty("parameters") RunParameters parameters,
         @JsonProperty("totals") Totals totals,
         @JsonProperty("requests") RequestStats requests,
+        @JsonProperty("sinks") Map<String, SinkOutcome> sinks,
         @JsonProperty("tickers") Map<String, TickerOutcome> tickers,
         @JsonProperty("warnings") List<DataQualityWarning> warnings,
         @JsonProperty("error") String error) {
@@ -41,6 +42,7 @@ public record RunRecord(
 
     public RunRecord {
         tickers = tickers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tickers));
+        sinks = sinks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(sinks));
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         requests = requests == null ? RequestStats.NONE : requests;
         totals = totals == null ? Totals.ZERO : totals;
@@ -51,7 +53,7 @@ public record RunRecord(
         Long duration = startedAt == null || finished == null ? null
                 : Duration.between(startedAt, finished).toMillis();
         return new RunRecord(runId, newStatus, startedAt, finished, duration, process, parameters, totals, requests,
-                tickers, warnings, newError);
+                sinks, tickers, warnings, newError);
     }
 
     /** Which process runs (or ran) this, and when it last said it was alive. */
@@ -94,6 +96,19 @@ public record RunRecord(
             sinks = sinks == null ? List.of() : List.copyOf(sinks);
             mode = mode == null ? BATCH : mode;
         }
+    }
+
+    /**
+     * What one fan-out sink got: {@code delivered} bars it acknowledged (including earlier runs' bars taken from
+     * the outbox), {@code queued} bars it did not take and that went to the store's outbox, {@code pending} bars
+     * waiting in the outbox when the record was written, and the last error.
+     */
+    @JsonPropertyOrder({"delivered", "queued", "pending", "error"})
+    public record SinkOutcome(
+            @JsonProperty("delivered") long delivered,
+            @JsonProperty("queued") long queued,
+            @JsonProperty("pending") long pending,
+            @JsonProperty("error") String error) {
     }
 
     /** How one ticker went. {@code written}: new bars; {@code updated}: replaced bars whose values changed. */
@@ -150,6 +165,9 @@ public record RunRecord(
         lines.add(String.format("  files written: %d (%d bytes); requests: %d (%d retries, %d rate-limited)",
                 totals.filesWritten(), totals.bytesWritten(), requests.requests(), requests.retries(),
                 requests.rateLimited()));
+        sinks.forEach((sink, o) -> lines.add(String.format("  sink %s: %d delivered, %d queued, %d waiting in the"
+                + " outbox%s", sink, o.delivered(), o.queued(), o.pending(), o.error() == null ? ""
+                : " (last error: " + o.error() + ")")));
         tickers.forEach((ticker, o) -> {
             if (o.status() == RunStatus.FAILED) {
                 lines.add("  FAILED " + ticker + ": " + o.error());

@@ -71,6 +71,7 @@ public final class Pipeline {
     private static final Duration MAX_WRITE_BACKOFF = Duration.ofSeconds(30);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(25);
     private static final long SCAN_MS = 10;
+    private static final Duration OUTBOX_RETRY = Duration.ofSeconds(5);
 
     private final RunConfig config;
     private final RunConfig.Tuning tuning;
@@ -87,6 +88,8 @@ public final class Pipeline {
     private final AtomicReference<String> stopReason = new AtomicReference<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicReference<RunRecord> outcome = new AtomicReference<>();
+    private final List<SinkLink> links = new ArrayList<>();
+    private long nextOutboxDrain;
     private long droppedWarnings;
     private long filesWritten;
     private long bytesWritten;
@@ -171,6 +174,10 @@ public final class Pipeline {
     }
 
     private RunRecord record(DataStore store, List<Sink> sinks) {
+        for (int i = 0; i < sinks.size(); i++) {
+            links.add(new SinkLink(sinks.get(i), config.sinkNames().get(i), store, config.clock(), config.observer(),
+                    runId));
+        }
         RunRecord running = snapshot(RunStatus.RUNNING, null, RequestStats.NONE, null);
         store.putRun(running);
         config.listener().runStarted(running);
@@ -183,9 +190,10 @@ public final class Pipeline {
             LOG.debug("could not look for abandoned runs: {}", e.getMessage());
         }
         Thread hook = tuning.shutdownHook() ? installShutdownHook() : null;
+        drainOutboxes(); // bars an earlier run could not deliver go first
         String runError = null;
         RequestStats stats = RequestStats.NONE;
-        try (Writes writes = new Writes(store, sinks)) {
+        try (Writes writes = new Writes(store)) {
             try {
                 runError = loop(store, writes);
             } catch (SourceException e) {
@@ -211,7 +219,13 @@ public final class Pipeline {
             removeShutdownHook(hook);
         }
         settleLanes(runError);
+        drainOutboxes(); // the sink may be back by now
+        String outboxNote = outboxNote();
         RunStatus status = status(runError);
+        if (outboxNote != null) {
+            status = status == RunStatus.SUCCEEDED ? RunStatus.PARTIAL : status;
+            runError = runError != null ? runError + "; " + outboxNote : outboxNote;
+        }
         RunRecord done = snapshot(status, config.clock().instant(), stats, runError);
         store.putRun(done);
         LOG.info("run {} {} in {} ms: {} written, {} updated, {} unchanged, {} invalid, {} failed tickers", runId,
@@ -270,6 +284,10 @@ public final class Pipeline {
             harvest(writes, store);
             flushDue(writes, ended);
             now = System.nanoTime();
+            if (!links.isEmpty() && now - nextOutboxDrain >= 0) {
+                scheduleOutboxDrains(writes);
+                nextOutboxDrain = now + OUTBOX_RETRY.toNanos();
+            }
             if (now - nextCommit >= 0) {
                 commit(store);
                 nextCommit = now + tuning.commitInterval().toNanos();
@@ -470,6 +488,52 @@ public final class Pipeline {
         o.count("ticker_etl_bars_unchanged", w.unchanged());
         o.count("ticker_etl_partition_files_written", w.filesWritten());
         o.count("ticker_etl_partition_bytes_written", w.bytesWritten());
+    }
+
+    /** Idle lanes whose bars wait in an outbox get a drain of their own, in their partition's order. */
+    private void scheduleOutboxDrains(Writes writes) {
+        List<Unit> drains = new ArrayList<>();
+        for (Lane lane : lanes.values()) {
+            if (lane.inFlight == null && !lane.closed()
+                    && links.stream().anyMatch(l -> l.hasPending(lane.partition))) {
+                Unit unit = new Unit(lane, List.of(), null, List.of());
+                unit.drainOnly = true;
+                lane.inFlight = unit;
+                drains.add(unit);
+            }
+        }
+        writes.submit(drains);
+    }
+
+    /** Delivers every partition's waiting bars, oldest first; stops at a sink's first failure. */
+    private void drainOutboxes() {
+        for (SinkLink link : links) {
+            for (SourcePartition p : link.pendingPartitions()) {
+                try {
+                    if (!link.drain(p)) {
+                        break; // still down: try again later rather than fail once per partition
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("sink {}: could not deliver the waiting bars of {}: {}", link.name(), p, describe(e));
+                    break;
+                }
+            }
+        }
+    }
+
+    /** A run whose sinks still have bars waiting is not a complete success: says so and how it recovers. */
+    private String outboxNote() {
+        String note = null;
+        for (SinkLink link : links) {
+            long waiting = link.pendingBars();
+            link.pendingAtEnd = waiting;
+            if (waiting > 0 && note == null) {
+                note = waiting + " bars wait in the store's outbox for sink " + link.name()
+                        + (link.lastError == null ? "" : " (" + link.lastError + ")")
+                        + "; the next run delivers them first";
+            }
+        }
+        return note;
     }
 
     /** An unbounded run keeps a failed write's bars and tries again after a growing pause. */
@@ -786,8 +850,13 @@ public final class Pipeline {
                 filesWritten, bytesWritten);
         Instant now = config.clock().instant();
         Long duration = finishedAt == null ? null : Duration.between(started, finishedAt).toMillis();
+        Map<String, RunRecord.SinkOutcome> sinkOutcomes = new LinkedHashMap<>();
+        for (SinkLink link : links) {
+            sinkOutcomes.put(link.name(), new RunRecord.SinkOutcome(link.delivered.get(), link.queued.get(),
+                    link.pendingAtEnd, link.lastError));
+        }
         return new RunRecord(runId, status, started, finishedAt, duration, process.withHeartbeat(now), parameters,
-                totals, stats, outcomes, shown, runError);
+                totals, stats, sinkOutcomes, outcomes, shown, runError);
     }
 
     // ------------------------------------------------------------------------------------------------ shutdown
@@ -888,6 +957,8 @@ public final class Pipeline {
         final List<Coverage.Span> coverage;
         volatile DataStore.WriteOutcome result;
         volatile String error;
+        /** Only deliver what waits in the sinks' outboxes for this partition. */
+        boolean drainOnly;
 
         Unit(Lane lane, List<Bar> bars, SourceOffset offset, List<Coverage.Span> coverage) {
             this.lane = lane;
@@ -904,21 +975,19 @@ public final class Pipeline {
      */
     private final class Writes implements AutoCloseable {
         private final DataStore store;
-        private final List<Sink> sinks;
         private final Map<Unit, Future<?>> pending = new LinkedHashMap<>();
         private final java.util.concurrent.LinkedBlockingQueue<Unit> done =
                 new java.util.concurrent.LinkedBlockingQueue<>();
         private final AtomicInteger inFlightBars = new AtomicInteger();
         private ExecutorService pool;
 
-        Writes(DataStore store, List<Sink> sinks) {
+        Writes(DataStore store) {
             this.store = store;
-            this.sinks = sinks;
         }
 
         void submit(List<Unit> units) {
             for (Unit unit : units) {
-                if (unit.bars.isEmpty()) {
+                if (unit.bars.isEmpty() && !unit.drainOnly) {
                     unit.result = DataStore.WriteOutcome.EMPTY; // only an offset or coverage: durable already
                     done.add(unit);
                     continue;
@@ -936,19 +1005,21 @@ public final class Pipeline {
             long t0 = System.nanoTime();
             try {
                 Lane lane = unit.lane;
+                if (unit.drainOnly) {
+                    for (SinkLink link : links) {
+                        link.drain(lane.partition);
+                    }
+                    unit.result = DataStore.WriteOutcome.EMPTY;
+                    return;
+                }
                 DataStore.WriteOutcome result = store.write(lane.ticker(), lane.partition.timespan(),
                         lane.partition.adjusted(), unit.bars, config.phaseTagger());
                 config.observer().time("ticker_etl_partition_write_duration", Duration.ofNanos(System.nanoTime()
                         - t0));
-                if (!result.changed().isEmpty()) {
-                    for (Sink sink : sinks) {
-                        try {
-                            sink.publish(result.changed());
-                        } catch (RuntimeException e) {
-                            throw new IllegalStateException("stored, but sink " + sink.name() + " did not take "
-                                    + result.changed().size() + " bars: " + describe(e), e);
-                        }
-                    }
+                for (SinkLink link : links) {
+                    // Only after the bars are durable; a sink that does not take them gets them from the outbox
+                    // later, so the offset after them may be committed now.
+                    link.deliver(lane.partition, result.changed());
                 }
                 unit.result = result;
             } catch (RuntimeException | Error e) {

@@ -1,0 +1,110 @@
+package dev.tickeretl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Fan-out sinks hear about every new or changed bar after it is durable, and lose none while they are down. */
+class SinkOutboxTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-15T21:00:00Z"), ZoneOffset.UTC);
+    private static final LocalDate JAN_2 = LocalDate.of(2025, 1, 2);
+    private static final LocalDate JAN_31 = LocalDate.of(2025, 1, 31);
+
+    private final FakeUpstream upstream = new FakeUpstream().series("AAPL", LocalDate.of(2024, 12, 1), JAN_31)
+            .series("MSFT", LocalDate.of(2024, 12, 1), JAN_31);
+    private final TestStorage storage = TestStorage.create();
+    private final FlakySink sink = new FlakySink();
+
+    private RunRecord run(boolean incremental) {
+        return TickerEtl.builder().tickers("AAPL", "MSFT").from(JAN_2).to(JAN_31).incremental(incremental)
+                .source(upstream.source()).store(storage.uri()).sink(sink.uri).clock(CLOCK).shutdownHook(false)
+                .build().run();
+    }
+
+    private List<Bar> stored(String ticker) {
+        try (Store s = Store.open(storage.uri())) {
+            return s.bars(ticker, LocalDate.of(2024, 12, 1), JAN_31);
+        }
+    }
+
+    @Test
+    void everyStoredBarIsPublishedOnceAndAnIdenticalRerunPublishesNothing() {
+        RunRecord first = run(false);
+        RunRecord second = run(false);
+
+        assertThat(first.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(sink.published("AAPL")).isEqualTo(stored("AAPL"));
+        assertThat(sink.published("MSFT")).isEqualTo(stored("MSFT"));
+        assertThat(second.sinks().get(sink.uri.toString()).delivered()).isZero();
+        assertThat(sink.published()).hasSize(stored("AAPL").size() + stored("MSFT").size());
+    }
+
+    @Test
+    void aSinkThatIsDownGetsEveryBarFromTheOutboxInOrderOnceItIsBack() {
+        sink.down();
+        RunRecord outage = run(false);
+
+        assertThat(outage.status()).isEqualTo(RunStatus.PARTIAL);
+        assertThat(outage.error()).contains("outbox").contains("broker unreachable");
+        RunRecord.SinkOutcome during = outage.sinks().get(sink.uri.toString());
+        int stored = stored("AAPL").size() + stored("MSFT").size();
+        assertThat(during.queued()).isEqualTo(stored);
+        assertThat(during.pending()).isEqualTo(stored);
+        assertThat(sink.published()).isEmpty();
+        assertThat(upstream.committed).as("the bars are durable: offsets commit").containsOnly("AAPL", "MSFT");
+
+        // A correction while the sink is still down waits behind the first version.
+        upstream.raw(new dev.tickeretl.spi.RawBar("AAPL", Timespan.DAY, MarketTime.startOfDayMs(JAN_31), 1, 2, 0.5,
+                1.5, 42, null, null, true));
+        run(false);
+        sink.up();
+        RunRecord recovered = run(true);
+
+        assertThat(recovered.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(recovered.sinks().get(sink.uri.toString()).pending()).isZero();
+        assertThat(upstream.dataRequests()).as("nothing fetched again to deliver it").isEqualTo(4);
+        List<Bar> aapl = sink.published("AAPL");
+        Bar lastSeen = aapl.stream().filter(b -> b.tradingDate().equals(JAN_31)).reduce((a, b) -> b).orElseThrow();
+        assertThat(lastSeen.volume()).as("the last revision published is the stored one").isEqualTo(42);
+        assertThat(aapl.stream().filter(b -> b.tradingDate().equals(JAN_31)).count()).isEqualTo(2);
+        assertThat(sink.published("MSFT")).isEqualTo(stored("MSFT"));
+        assertThat(storage.list("outbox/")).isEmpty();
+    }
+
+    @Test
+    @Timeout(60)
+    void aStreamKeepsStoringDuringAnOutageAndDrainsWhenTheSinkIsBack() throws Exception {
+        sink.down();
+        NeverEndingSource source = new NeverEndingSource(LocalDateTime.of(2025, 1, 2, 9, 30), 5);
+        RunHandle handle = TickerEtl.builder().streaming().tickers("AAPL").source(source).store(storage.uri())
+                .sink(sink.uri).flushInterval(Duration.ofMillis(100)).shutdownHook(false).build().start();
+        while (source.delivered.get() < 100) {
+            Thread.sleep(10);
+        }
+        assertThat(storage.list("outbox/")).isNotEmpty();
+        sink.up();
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!storage.list("outbox/").isEmpty() && System.nanoTime() - giveUp < 0) {
+            Thread.sleep(50);
+        }
+        handle.stop();
+        RunRecord record = handle.result();
+
+        assertThat(storage.list("outbox/")).isEmpty();
+        List<Bar> published = sink.published("AAPL");
+        assertThat(published).extracting(Bar::startMs).doesNotHaveDuplicates()
+                .isSortedAccordingTo(Comparator.naturalOrder());
+        assertThat(published).hasSize((int) source.delivered.get());
+        assertThat(record.status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+}
