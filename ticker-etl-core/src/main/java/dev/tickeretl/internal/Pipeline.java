@@ -175,8 +175,7 @@ public final class Pipeline {
 
     private RunRecord record(DataStore store, List<Sink> sinks) {
         for (int i = 0; i < sinks.size(); i++) {
-            links.add(new SinkLink(sinks.get(i), config.sinkNames().get(i), store, config.clock(), config.observer(),
-                    runId));
+            links.add(new SinkLink(sinks.get(i), config.sinkNames().get(i), store, config.observer(), runId));
         }
         RunRecord running = snapshot(RunStatus.RUNNING, null, RequestStats.NONE, null);
         store.putRun(running);

@@ -6,7 +6,6 @@ import dev.tickeretl.spi.Observer;
 import dev.tickeretl.spi.Sink;
 import dev.tickeretl.spi.SourcePartition;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One fan-out sink and its durable outbox in the store (the transactional-outbox pattern): bars the sink did not
- * take wait in {@code outbox/<sink>/<dataset>/<timespan>/<ticker>/<time>-<run>-<n>.jsonl} instead of in memory,
+ * take wait in {@code outbox/<sink>/<dataset>/<timespan>/<ticker>/<micros>-<run>.jsonl} instead of in memory,
  * and are delivered, oldest first, before any newer bar of the same partition, so per-ticker order holds across an
  * outage and across runs. Calls for one partition come from one writer at a time (the pipeline's rule).
  */
@@ -29,12 +28,12 @@ final class SinkLink {
     private final String name;
     private final String prefix;
     private final DataStore store;
-    private final Clock clock;
     private final Observer observer;
     private final String runId;
     /** Partitions (by their outbox directory) with segments waiting. */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private final AtomicLong sequence = new AtomicLong();
+    /** Outbox segment names: wall-clock microseconds, strictly increasing within this JVM. */
+    private static final AtomicLong SEQUENCE = new AtomicLong();
     final AtomicLong delivered = new AtomicLong();
     final AtomicLong queued = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
@@ -42,12 +41,11 @@ final class SinkLink {
     /** Bars waiting when the run ended (set then). */
     volatile long pendingAtEnd;
 
-    SinkLink(Sink sink, String name, DataStore store, Clock clock, Observer observer, String runId) {
+    SinkLink(Sink sink, String name, DataStore store, Observer observer, String runId) {
         this.sink = sink;
         this.name = name;
         this.prefix = OUTBOX + "/" + key(name) + "/";
         this.store = store;
-        this.clock = clock;
         this.observer = observer;
         this.runId = runId;
         for (String path : store.storage().list(prefix)) {
@@ -139,8 +137,10 @@ final class SinkLink {
 
     private void enqueue(SourcePartition p, List<Bar> bars) {
         String dir = directory(p);
-        // Millisecond time first, so segments sort in the order they were queued, across runs and processes.
-        String path = dir + String.format("%013d-%s-%06d.jsonl", clock.millis(), runId, sequence.incrementAndGet());
+        // Time first, so segments sort in the order they were queued, across runs and processes. The wall clock,
+        // not the run's clock: a test's fixed clock must not make two runs' segments tie.
+        long micros = SEQUENCE.updateAndGet(last -> Math.max(last + 1, System.currentTimeMillis() * 1000));
+        String path = dir + String.format("%016d-%s.jsonl", micros, runId);
         store.storage().put(path, PartitionFile.encode(bars));
         pending.add(dir);
         queued.addAndGet(bars.size());
