@@ -1,6 +1,7 @@
 package dev.tickeretl.internal;
 
 import dev.tickeretl.Bar;
+import dev.tickeretl.Tickers;
 import dev.tickeretl.Timespan;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -51,9 +52,16 @@ public final class StoreLayout {
         return tickerDirectory(ticker, timespan, adjusted) + period + "/" + FILE_NAME;
     }
 
-    /** The directory (ending in '/') of one ticker's partitions. */
+    /**
+     * The directory (ending in '/') of one ticker's partitions.
+     *
+     * @throws IllegalArgumentException naming the ticker when it is not a symbol: every path is built here, so a
+     *                                  ticker such as {@code ../x} or {@code a/b} can never name a place outside
+     *                                  its dataset, whichever backend and caller
+     */
     public static String tickerDirectory(String ticker, Timespan timespan, boolean adjusted) {
-        return dataset(adjusted) + "/timespan=" + timespan.wireName() + "/ticker=" + ticker + "/";
+        return dataset(adjusted) + "/timespan=" + timespan.wireName() + "/ticker=" + Tickers.requireValid(ticker)
+                + "/";
     }
 
     /** Every partition that can hold bars of [from, to], in time order. */

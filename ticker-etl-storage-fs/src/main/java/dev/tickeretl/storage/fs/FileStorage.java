@@ -157,8 +157,15 @@ final class FileStorage implements Storage {
     public void delete(String path) {
         Path file = resolve(path);
         checkWritable(file);
-        try {
+        Path dir = file.getParent();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        // Under the file's lock: an update that read the old content must not publish it after this delete.
+        try (PartitionLock lock = PartitionLock.acquire(dir.resolve("." + file.getFileName() + LOCK_SUFFIX))) {
             Files.deleteIfExists(file);
+        } catch (NoSuchFileException e) {
+            // The directory went away meanwhile: nothing to delete.
         } catch (IOException e) {
             throw failure("cannot delete " + file, e);
         }

@@ -2,7 +2,8 @@ package dev.tickeretl.storage.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tickeretl.spi.BarStore;
+import dev.tickeretl.Bar;
+import dev.tickeretl.internal.DataStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -49,8 +50,12 @@ class ConcurrentWriterProcessesTest {
     @Test
     void sixWriterProcessesOnOverlappingPartitionsAllSucceedAndLeaveTheStoreOfOneCleanRun() throws Exception {
         Path cleanRoot = tmp.resolve("clean");
-        BarStore clean = new FileStoreProvider().open(cleanRoot.toUri(), Map.of());
-        clean.write(IngestWriterProcess.union(PROCESSES));
+        DataStore clean = IngestWriterProcess.open(cleanRoot);
+        java.util.Map<String, List<Bar>> byTicker = new java.util.LinkedHashMap<>();
+        for (Bar b : IngestWriterProcess.union(PROCESSES)) {
+            byTicker.computeIfAbsent(b.ticker(), t -> new java.util.ArrayList<>()).add(b);
+        }
+        byTicker.values().forEach(bars -> IngestWriterProcess.write(clean, bars));
         Map<String, String> expected = dataFiles(cleanRoot);
         assertThat(expected).hasSize(2 * IngestWriterProcess.TICKERS.size());
 

@@ -1,6 +1,7 @@
 package dev.tickeretl.storage.fs;
 
-import dev.tickeretl.spi.BarStore;
+import dev.tickeretl.spi.ProviderContext;
+import dev.tickeretl.spi.Storage;
 import dev.tickeretl.testkit.StoreContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The filesystem store keeps the store contract. */
 class FileStoreContractTest extends StoreContract {
 
+    private static final ProviderContext CONTEXT = ProviderContext.of(Map.of());
+
     @TempDir
     Path tmp;
 
@@ -19,20 +22,30 @@ class FileStoreContractTest extends StoreContract {
     private int stores;
 
     @Override
-    protected BarStore newStore() {
+    protected Storage newStorage() {
         root = tmp.resolve("store-" + ++stores);
         return openAgain();
     }
 
     @Override
-    protected BarStore openAgain() {
-        return new FileStoreProvider().open(root.toUri(), Map.of());
+    protected Storage openAgain() {
+        return new FileStoreProvider().open(root.toUri(), CONTEXT, Storage.Access.READ_WRITE);
     }
 
-    /** What a writer that died before its rename leaves: a truncated temp file next to the partition file. */
     @Override
-    protected void leaveCrashDebris(String partition, byte[] partialContent) {
-        Path file = root.resolve(partition);
+    protected Storage openReadOnly() {
+        return new FileStoreProvider().open(root.toUri(), CONTEXT, Storage.Access.READ_ONLY);
+    }
+
+    @Override
+    protected Storage openMissingReadOnly() {
+        return new FileStoreProvider().open(tmp.resolve("never-written").toUri(), CONTEXT, Storage.Access.READ_ONLY);
+    }
+
+    /** What a writer that died before its rename leaves: a truncated temp file next to the target file. */
+    @Override
+    protected void leaveCrashDebris(String path, byte[] partialContent) {
+        Path file = root.resolve(path);
         try {
             Files.createDirectories(file.getParent());
             Files.write(file.resolveSibling("." + file.getFileName() + ".k1llEd.tmp"), partialContent);

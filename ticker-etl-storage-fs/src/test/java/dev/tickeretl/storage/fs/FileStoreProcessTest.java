@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickeretl.Bar;
 import dev.tickeretl.Timespan;
-import dev.tickeretl.spi.BarStore;
-import dev.tickeretl.spi.StoreLayout;
+import dev.tickeretl.internal.DataStore;
+import dev.tickeretl.internal.OffsetsFile;
+import dev.tickeretl.internal.StoreLayout;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -53,7 +54,7 @@ class FileStoreProcessTest {
     @Test
     void aSecondProcessWritingTheSamePartitionLosesNoUpdate() throws Exception {
         Path root = tmp.resolve("store");
-        BarStore store = open(root);
+        DataStore store = TestStores.open(root);
         int writes = 60;
         Process child = start("interleave", root.toString(), "1", String.valueOf(writes));
         BufferedReader out = reader(child);
@@ -77,7 +78,7 @@ class FileStoreProcessTest {
         int expected = 2 * writes + WriterProcess.SHARED_MINUTES;
         assertThat(mine[2] + theirInserted).as("each key inserted once, by one of the processes")
                 .isEqualTo(expected);
-        List<Bar> stored = store.read("AAPL", Timespan.MINUTE, WriterProcess.INTERLEAVE_DATE,
+        List<Bar> stored = store.read("AAPL", Timespan.MINUTE, false, WriterProcess.INTERLEAVE_DATE,
                 WriterProcess.INTERLEAVE_DATE);
         assertThat(stored).hasSize(expected);
         for (int m = 0; m < 2 * writes; m++) {
@@ -87,13 +88,23 @@ class FileStoreProcessTest {
                 .collect(Collectors.toSet());
         assertThat(shared).as("shared minutes hold one writer's last write, whole")
                 .hasSize(1).containsAnyOf(1_000_000.0 + writes - 1, 2_000_000.0 + writes - 1);
+        // Both processes committed into the dataset's one offsets file after each write: no commit was lost.
+        OffsetsFile offsets = store.offsets(Timespan.MINUTE, false);
+        for (int parity = 0; parity < 2; parity++) {
+            for (int i = 0; i < writes; i++) {
+                assertThat(offsets.partitions().get(WriterProcess.offsetTicker(parity, i)))
+                        .as("offset %d of writer %d", i, parity).isNotNull()
+                        .extracting(OffsetsFile.Progress::offset).isEqualTo(Map.of("written", String.valueOf(i)));
+            }
+        }
+        assertThat(offsets.partitions()).hasSize(2 * writes);
     }
 
     @Test
     void aWriterKilledBetweenTempFileAndRenameLeavesNothingVisibleAndTheRerunEqualsACleanRun() throws Exception {
         Path root = tmp.resolve("store");
         List<Path> partitionDirs = WriterProcess.JOB_DAYS.stream()
-                .map(day -> root.resolve(StoreLayout.partitionOf("MSFT", Timespan.MINUTE, day)).getParent())
+                .map(day -> root.resolve(StoreLayout.partitionOf("MSFT", Timespan.MINUTE, false, day)).getParent())
                 .toList();
         List<Path> left = List.of();
         for (int attempt = 1; attempt <= 5 && left.isEmpty(); attempt++) {
@@ -117,23 +128,23 @@ class FileStoreProcessTest {
         }
         assertThat(left).as("a kill landed between a temp file and its rename").isNotEmpty();
 
-        BarStore store = open(root);
+        DataStore store = TestStores.open(root);
         for (LocalDate day : WriterProcess.JOB_DAYS) {
-            List<Bar> stored = store.read("MSFT", Timespan.MINUTE, day, day);
+            List<Bar> stored = store.read("MSFT", Timespan.MINUTE, false, day, day);
             if (!stored.isEmpty()) {
                 assertThat(isSomeRoundOf(stored, day)).as("partition %s holds one complete write", day).isTrue();
             }
         }
 
         WriterProcess.job(store, n -> { });
-        BarStore clean = open(tmp.resolve("clean"));
+        DataStore clean = TestStores.open(tmp.resolve("clean"));
         WriterProcess.job(clean, n -> { });
 
         assertThat(debris(root)).as("the rerun removed every temp file").isEmpty();
         assertThat(dataFiles(root)).isEqualTo(dataFiles(tmp.resolve("clean")));
         for (LocalDate day : WriterProcess.JOB_DAYS) {
-            assertThat(store.read("MSFT", Timespan.MINUTE, day, day))
-                    .isEqualTo(clean.read("MSFT", Timespan.MINUTE, day, day))
+            assertThat(store.read("MSFT", Timespan.MINUTE, false, day, day))
+                    .isEqualTo(clean.read("MSFT", Timespan.MINUTE, false, day, day))
                     .isEqualTo(WriterProcess.jobDay(day, WriterProcess.JOB_ROUNDS - 1));
         }
     }
@@ -145,10 +156,6 @@ class FileStoreProcessTest {
             }
         }
         return false;
-    }
-
-    private static BarStore open(Path root) {
-        return new FileStoreProvider().open(root.toUri(), Map.of());
     }
 
     private Process start(String... args) throws IOException {

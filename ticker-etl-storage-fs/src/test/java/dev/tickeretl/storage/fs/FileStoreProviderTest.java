@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.tickeretl.Bar;
 import dev.tickeretl.Store;
 import dev.tickeretl.StoreException;
+import dev.tickeretl.internal.DataStore;
 import dev.tickeretl.internal.Providers;
-import dev.tickeretl.spi.BarStore;
+import dev.tickeretl.spi.ProviderContext;
+import dev.tickeretl.spi.Storage;
 import dev.tickeretl.testkit.TestBars;
 import java.io.IOException;
 import java.net.URI;
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Which directory a location names, and what is said when it cannot be a store. */
 class FileStoreProviderTest {
+
+    private static final ProviderContext NO_OPTIONS = ProviderContext.of(Map.of());
 
     @TempDir
     Path tmp;
@@ -72,9 +76,9 @@ class FileStoreProviderTest {
         assertThat(Providers.store(URI.create("file:./data"))).isInstanceOf(FileStoreProvider.class);
         Bar bar = TestBars.day("AAPL", LocalDate.of(2024, 3, 11));
 
-        try (BarStore written = new FileStoreProvider().open(URI.create("./" + relative), Map.of())) {
-            written.write(List.of(bar));
-            assertThat(((FileStore) written).root()).isEqualTo(Path.of(relative).toAbsolutePath());
+        try (DataStore written = TestStores.open(Path.of(relative))) {
+            TestStores.write(written, List.of(bar));
+            assertThat(((FileStorage) written.storage()).root()).isEqualTo(Path.of(relative).toAbsolutePath());
         }
         try (Store byPath = Store.open("./" + relative);
                 Store byAbsolutePath = Store.open(Path.of(relative).toAbsolutePath().toString())) {
@@ -89,16 +93,20 @@ class FileStoreProviderTest {
     void uriIsReturnedAsGiven() {
         URI given = URI.create("file:./" + relative + "/../" + Path.of(relative).getFileName());
 
-        assertThat(new FileStoreProvider().open(given, Map.of()).uri()).isEqualTo(given);
+        assertThat(new FileStoreProvider().open(given, NO_OPTIONS, Storage.Access.READ_WRITE).uri()).isEqualTo(given);
+        assertThat(new FileStoreProvider().open(given, NO_OPTIONS, Storage.Access.READ_ONLY).uri()).isEqualTo(given);
     }
 
     @Test
     void aRootThatIsARegularFileIsRefusedByName() throws IOException {
         Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
 
-        assertThatThrownBy(() -> new FileStoreProvider().open(file.toUri(), Map.of()))
-                .isInstanceOf(StoreException.class).hasMessageContaining(file.toString())
-                .hasMessageContaining("not a directory");
+        for (Storage.Access access : Storage.Access.values()) {
+            assertThatThrownBy(() -> new FileStoreProvider().open(file.toUri(), NO_OPTIONS, access))
+                    .as("opened %s", access).isInstanceOf(StoreException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("not a directory");
+        }
+        assertThat(Files.readString(file)).isEqualTo("x");
     }
 
     @Test
@@ -106,7 +114,7 @@ class FileStoreProviderTest {
         Path file = Files.writeString(tmp.resolve("plain-file"), "x");
         Path below = file.resolve("data");
 
-        assertThatThrownBy(() -> new FileStoreProvider().open(below.toUri(), Map.of()))
+        assertThatThrownBy(() -> new FileStoreProvider().open(below.toUri(), NO_OPTIONS, Storage.Access.READ_WRITE))
                 .isInstanceOf(StoreException.class).hasMessageContaining(below.toString())
                 .hasMessageContaining("cannot be created");
     }
@@ -119,7 +127,8 @@ class FileStoreProviderTest {
             // The super-user may write anywhere, so this can only be shown as another user.
             assumeThat(Files.isWritable(dir)).as("running as a user who cannot write a r-x directory").isFalse();
 
-            assertThatThrownBy(() -> new FileStoreProvider().open(dir.toUri(), Map.of()))
+            assertThatThrownBy(() -> new FileStoreProvider().open(dir.toUri(), NO_OPTIONS,
+                    Storage.Access.READ_WRITE))
                     .isInstanceOf(StoreException.class).hasMessageContaining(dir.toString())
                     .hasMessageContaining("not writable");
         } finally {
@@ -129,11 +138,24 @@ class FileStoreProviderTest {
 
     @Test
     void aFileUriOnAnotherHostIsRefused() {
-        assertThatThrownBy(() -> new FileStoreProvider().open(URI.create("file://fileserver/data"), Map.of()))
+        assertThatThrownBy(() -> new FileStoreProvider().open(URI.create("file://fileserver/data"), NO_OPTIONS,
+                Storage.Access.READ_WRITE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fileserver");
     }
 
+    @Test
+    void anOptionTheFileStoreDoesNotTakeIsRefusedByName() {
+        Path dir = tmp.resolve("opts");
+
+        assertThatThrownBy(() -> new FileStoreProvider().open(dir.toUri(),
+                ProviderContext.of(Map.of("s3-endpoint", "http://127.0.0.1:9000")), Storage.Access.READ_WRITE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("s3-endpoint")
+                .hasMessageContaining("file store");
+        assertThat(dir).doesNotExist();
+    }
+
     private static Path rootOf(String uri) {
-        return ((FileStore) new FileStoreProvider().open(URI.create(uri), Map.of())).root();
+        return ((FileStorage) new FileStoreProvider().open(URI.create(uri), NO_OPTIONS, Storage.Access.READ_WRITE))
+                .root();
     }
 }

@@ -1,7 +1,12 @@
 package dev.tickeretl.storage.fs;
 
 import dev.tickeretl.Bar;
-import dev.tickeretl.spi.BarStore;
+import dev.tickeretl.Timespan;
+import dev.tickeretl.TradingCalendar;
+import dev.tickeretl.internal.BriefPhaseTagger;
+import dev.tickeretl.internal.DataStore;
+import dev.tickeretl.spi.ProviderContext;
+import dev.tickeretl.spi.Storage;
 import dev.tickeretl.testkit.TestBars;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -41,7 +46,7 @@ public final class IngestWriterProcess {
     }
 
     public static void main(String[] args) throws Exception {
-        BarStore store = new FileStoreProvider().open(Path.of(args[0]).toUri(), Map.of());
+        DataStore store = open(Path.of(args[0]));
         int index = Integer.parseInt(args[1]);
         System.out.println("ready");
         System.out.flush();
@@ -53,7 +58,7 @@ public final class IngestWriterProcess {
     }
 
     /** Stores writer {@code index}'s bars of every ticker on {@value #WRITER_THREADS} threads; throws on failure. */
-    static void ingest(BarStore store, int index) throws Exception {
+    static void ingest(DataStore store, int index) throws Exception {
         List<String> order = new ArrayList<>(TICKERS);
         Collections.shuffle(order, new Random(index));
         LocalDate[] range = range(index);
@@ -61,7 +66,7 @@ public final class IngestWriterProcess {
         try {
             List<Future<?>> writes = new ArrayList<>();
             for (String ticker : order) {
-                writes.add(writers.submit(() -> store.write(TestBars.weekdays(ticker, range[0], range[1]))));
+                writes.add(writers.submit(() -> write(store, TestBars.weekdays(ticker, range[0], range[1]))));
             }
             for (Future<?> write : writes) {
                 write.get();
@@ -69,6 +74,17 @@ public final class IngestWriterProcess {
         } finally {
             writers.shutdownNow();
         }
+    }
+
+    /** The file store at {@code root}, for writing, as the pipeline opens it. */
+    static DataStore open(Path root) {
+        return new DataStore(new FileStoreProvider().open(root.toUri(), ProviderContext.of(Map.of()),
+                Storage.Access.READ_WRITE), TradingCalendar.nyse());
+    }
+
+    /** One ticker's day bars, untagged as a source delivers them, with the brief's tagger: the pipeline's write. */
+    static void write(DataStore store, List<Bar> bars) {
+        store.write(bars.get(0).ticker(), Timespan.DAY, true, TestBars.untagged(bars), new BriefPhaseTagger());
     }
 
     /** The days writer {@code index} stores: {@value #DAYS_PER_WRITER} days, shifted a week per writer. */

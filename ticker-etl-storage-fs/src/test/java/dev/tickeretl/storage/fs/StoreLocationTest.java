@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tickeretl.Bar;
 import dev.tickeretl.Store;
-import dev.tickeretl.spi.BarStore;
-import dev.tickeretl.spi.StoreLayout;
+import dev.tickeretl.internal.DataStore;
+import dev.tickeretl.internal.StoreLayout;
 import dev.tickeretl.testkit.TestBars;
 import java.io.IOException;
 import java.net.URI;
@@ -39,8 +39,8 @@ class StoreLocationTest {
             Path dir = parent.resolve(name);
 
             URI uri = Store.location(dir.toString());
-            try (BarStore store = new FileStoreProvider().open(uri, Map.of())) {
-                store.write(List.of(bar));
+            try (DataStore store = IngestWriterProcess.open(Path.of(uri))) {
+                IngestWriterProcess.write(store, List.of(bar));
             }
 
             assertThat(Path.of(uri)).as(name).isEqualTo(dir);

@@ -1,13 +1,15 @@
 package dev.tickeretl.storage.fs;
 
 import dev.tickeretl.Bar;
-import dev.tickeretl.spi.BarStore;
-import dev.tickeretl.spi.WriteResult;
+import dev.tickeretl.Timespan;
+import dev.tickeretl.internal.BriefPhaseTagger;
+import dev.tickeretl.internal.DataStore;
 import dev.tickeretl.testkit.TestBars;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ public final class WriterProcess {
     }
 
     public static void main(String[] args) throws Exception {
-        BarStore store = new FileStoreProvider().open(Path.of(args[1]).toUri(), Map.of());
+        DataStore store = TestStores.open(Path.of(args[1]));
         switch (args[0]) {
             case "interleave" -> {
                 System.out.println("ready");
@@ -61,12 +63,13 @@ public final class WriterProcess {
     }
 
     /**
-     * {@code count} writes into one minute partition, each adding this writer's next own minute (the minutes of
-     * {@code parity}) and rewriting the shared minutes with values that name the writer.
+     * {@code count} writes into one (unadjusted) minute partition, each adding this writer's next own minute (the
+     * minutes of {@code parity}) and rewriting the shared minutes with values that name the writer; after each write
+     * it commits an offset of its own partition {@link #offsetTicker} into the dataset's one offsets file.
      *
      * @return first write's start and last write's end (epoch ms), and how many bars the store counted inserted
      */
-    static long[] interleave(BarStore store, int parity, int count) {
+    static long[] interleave(DataStore store, int parity, int count) {
         long first = System.currentTimeMillis();
         long inserted = 0;
         for (int i = 0; i < count; i++) {
@@ -75,9 +78,16 @@ public final class WriterProcess {
             for (int s = 0; s < SHARED_MINUTES; s++) {
                 batch.add(TestBars.withVolume(minute(SHARED_FIRST_MINUTE + s), 1_000_000 * (parity + 1) + i));
             }
-            inserted += store.write(batch).inserted();
+            inserted += store.write("AAPL", Timespan.MINUTE, false, batch, new BriefPhaseTagger()).inserted();
+            store.commit(Timespan.MINUTE, false, Map.of(offsetTicker(parity, i), new DataStore.Commit(
+                    Map.of("written", String.valueOf(i)), List.of())), Instant.ofEpochMilli(first), "writer-" + parity);
         }
         return new long[] {first, System.currentTimeMillis(), inserted};
+    }
+
+    /** The partition whose offset {@link #interleave}'s writer {@code parity} commits after its write {@code i}. */
+    static String offsetTicker(int parity, int i) {
+        return "W" + parity + "N" + i;
     }
 
     /** The bar of {@link #INTERLEAVE_DATE}'s minute {@code minuteOfDay}, as {@link #interleave} writes it. */
@@ -89,16 +99,14 @@ public final class WriterProcess {
      * A deterministic ingest: every round rewrites each of {@link #JOB_DAYS} whole, with that round's values, so
      * every write replaces a large file. Running it to the end always leaves the same final state.
      */
-    static WriteResult job(BarStore store, IntConsumer afterWrite) {
-        WriteResult total = WriteResult.EMPTY;
+    static void job(DataStore store, IntConsumer afterWrite) {
         int n = 0;
         for (int round = 0; round < JOB_ROUNDS; round++) {
             for (LocalDate day : JOB_DAYS) {
-                total = total.plus(store.write(jobDay(day, round)));
+                store.write("MSFT", Timespan.MINUTE, false, jobDay(day, round), new BriefPhaseTagger());
                 afterWrite.accept(++n);
             }
         }
-        return total;
     }
 
     /** The regular session's minute bars {@link #job} writes for {@code day} in {@code round}. */

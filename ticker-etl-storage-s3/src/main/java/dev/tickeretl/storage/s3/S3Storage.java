@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -46,8 +48,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * that do not overlap in time; AWS S3 evaluates both headers atomically.
  *
  * <p><b>Lost responses.</b> When the SDK retries a PUT whose first attempt was stored but whose answer was lost,
- * the retry meets its own write and gets 412; the re-read then finds exactly the bytes this update sent and counts
- * the write as done instead of redoing it.
+ * the retry meets its own write and gets 412. Every conditional PUT carries a random token as user metadata
+ * ({@value #WRITE_TOKEN}); when the re-read object carries this attempt's token, the write did land and counts as
+ * done instead of being redone. Equal bytes would not tell: another writer may have written the very bytes this
+ * update meant to write (two counters both going from 5 to 6), and taking that for our own write loses an update.
+ * If another writer replaces the object between our lost-response PUT and the re-read, the change is applied again
+ * on top of theirs; the core's changes are merges, for which that is harmless.
  *
  * <p>Retries of 5xx, throttling ({@code 503 SlowDown}) and I/O errors are the SDK's standard retry strategy,
  * configured in {@link S3StoreProvider}.
@@ -60,6 +66,8 @@ final class S3Storage implements Storage {
     static final int MAX_CONNECTIONS = 16;
     private static final String BARS_CONTENT_TYPE = "application/x-ndjson";
     private static final String JSON_CONTENT_TYPE = "application/json";
+    /** User metadata naming the conditional PUT that wrote an object (S3 sends it as x-amz-meta-ticker-etl-write). */
+    static final String WRITE_TOKEN = "ticker-etl-write";
 
     private final S3Client s3;
     private final S3Location location;
@@ -142,10 +150,10 @@ final class S3Storage implements Storage {
     public boolean update(String path, UnaryOperator<byte[]> change) {
         ensureWritable(path);
         String key = location.key(path);
-        byte[] attempted = null;
+        String attempted = null;
         for (int round = 1; ; round++) {
             StoredObject stored = get(key);
-            if (attempted != null && stored != null && Arrays.equals(stored.bytes(), attempted)) {
+            if (attempted != null && stored != null && attempted.equals(stored.writeToken())) {
                 // Our PUT did land: the SDK retried it after a lost response and the retry met its own write.
                 puts.incrementAndGet();
                 return true;
@@ -155,7 +163,8 @@ final class S3Storage implements Storage {
             if (body == null || body == old || Arrays.equals(body, old)) {
                 return false;
             }
-            if (putIfUnchanged(path, key, body, stored == null ? null : stored.eTag())) {
+            String token = UUID.randomUUID().toString();
+            if (putIfUnchanged(path, key, body, stored == null ? null : stored.eTag(), token)) {
                 puts.incrementAndGet();
                 return true;
             }
@@ -165,16 +174,17 @@ final class S3Storage implements Storage {
                         + " conflicting concurrent writes");
             }
             LOG.debug("{} changed while updating; re-reading (round {})", location.describe(key), round);
-            attempted = body;
+            attempted = token;
             pause(round);
         }
     }
 
     /** PUT guarded by the ETag that was read; false when the object is no longer what was read. */
-    private boolean putIfUnchanged(String path, String key, byte[] body, String eTag) {
+    private boolean putIfUnchanged(String path, String key, byte[] body, String eTag, String token) {
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(location.bucket())
                 .key(key)
+                .metadata(Map.of(WRITE_TOKEN, token))
                 .contentType(contentType(path))
                 .contentLength((long) body.length)
                 .contentMD5(md5(body));
@@ -209,11 +219,12 @@ final class S3Storage implements Storage {
         }
     }
 
-    /** The object and its ETag, or null when there is no such key. */
+    /** The object, its ETag and the token of the conditional PUT that wrote it; null when there is no such key. */
     private StoredObject get(String key) {
         try {
             ResponseBytes<GetObjectResponse> response = s3.getObjectAsBytes(b -> b.bucket(location.bucket()).key(key));
-            return new StoredObject(response.asByteArray(), response.response().eTag());
+            GetObjectResponse head = response.response();
+            return new StoredObject(response.asByteArray(), head.eTag(), head.metadata().get(WRITE_TOKEN));
         } catch (NoSuchKeyException e) {
             return null;
         } catch (S3Exception e) {
@@ -299,6 +310,6 @@ final class S3Storage implements Storage {
         return "S3Storage[" + uri() + (readOnly ? ", read-only" : "") + "]";
     }
 
-    private record StoredObject(byte[] bytes, String eTag) {
+    private record StoredObject(byte[] bytes, String eTag, String writeToken) {
     }
 }

@@ -37,7 +37,9 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  * or instance role) and never appear in logs, run records or messages.
  *
  * <p>Opening checks the bucket with HeadBucket, so a missing bucket, wrong credentials or an unreachable endpoint
- * fail here, with one line naming the bucket, the operation or the endpoint. Buckets are never created.
+ * fail here, with one line naming the bucket, the operation or the endpoint. Buckets are never created. Opened
+ * read-only, the store must also hold at least one object under its prefix: a prefix without objects (a typo) is
+ * a store that does not exist, as a missing directory is for the file store.
  */
 public final class S3StoreProvider implements StoreProvider {
 
@@ -83,6 +85,9 @@ public final class S3StoreProvider implements StoreProvider {
             requireCredentials(provider, location);
             client = client(settings, region, provider);
             checkBucket(client, location, errors);
+            if (readOnly) {
+                requireObjects(client, location, errors);
+            }
             LOG.debug("opened {} at {} (region {}, path-style {})", location.uri(), endpoint, region.id(),
                     settings.pathStyle());
             return new S3Storage(client, location, settings, errors, owned, readOnly);
@@ -154,6 +159,23 @@ public final class S3StoreProvider implements StoreProvider {
             client.headBucket(b -> b.bucket(location.bucket()));
         } catch (SdkException e) {
             throw errors.translate(e, "HeadBucket", "bucket '" + location.bucket() + "'");
+        }
+    }
+
+    /**
+     * A store opened for reading must exist, as a directory must for the file store. S3 has no directories: a prefix
+     * exists when some object has a key under it, and a mistyped prefix would otherwise read as an empty store.
+     */
+    private static void requireObjects(S3Client client, S3Location location, S3Errors errors) {
+        String prefix = location.key("");
+        try {
+            if (client.listObjectsV2(b -> b.bucket(location.bucket()).prefix(prefix).maxKeys(1)).contents()
+                    .isEmpty()) {
+                throw new StoreException("store " + location.uri() + " does not exist (no object under "
+                        + location.describe(prefix) + ")");
+            }
+        } catch (SdkException e) {
+            throw errors.translate(e, "ListObjectsV2", location.describe(prefix));
         }
     }
 

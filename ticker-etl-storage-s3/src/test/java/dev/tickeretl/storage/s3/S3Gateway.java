@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,9 +99,10 @@ final class S3Gateway implements AutoCloseable {
         return List.copyOf(requests);
     }
 
-    /** Requests with this method whose target contains {@code fragment}. */
+    /** Requests with this method whose target, percent-decoded ({@code %3D} is '='), contains {@code fragment}. */
     long count(String method, String fragment) {
-        return requests.stream().filter(r -> r.startsWith(method + " ") && r.contains(fragment)).count();
+        return requests.stream().filter(r -> r.startsWith(method + " ")
+                && URLDecoder.decode(r, StandardCharsets.UTF_8).contains(fragment)).count();
     }
 
     private void acceptLoop() {

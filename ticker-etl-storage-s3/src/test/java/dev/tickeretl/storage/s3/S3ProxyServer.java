@@ -1,5 +1,9 @@
 package dev.tickeretl.storage.s3;
 
+import dev.tickeretl.TradingCalendar;
+import dev.tickeretl.internal.DataStore;
+import dev.tickeretl.spi.ProviderContext;
+import dev.tickeretl.spi.Storage;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
@@ -132,9 +136,14 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback,
         return Map.of(S3StoreProvider.ENDPOINT, endpoint.toString(), S3StoreProvider.REGION, REGION);
     }
 
-    /** Opens a store the production way: provider, options, default credential chain. */
-    S3Store open(String prefix) {
-        return (S3Store) new S3StoreProvider().open(uri(prefix), options());
+    /** Opens the storage at {@code prefix} the production way: provider, options, default credential chain. */
+    S3Storage open(String prefix, Storage.Access access) {
+        return (S3Storage) new S3StoreProvider().open(uri(prefix), ProviderContext.of(options()), access);
+    }
+
+    /** The store the core builds on the storage at {@code prefix}, opened for writing. */
+    DataStore store(String prefix) {
+        return new DataStore(open(prefix, Storage.Access.READ_WRITE), TradingCalendar.nyse());
     }
 
     /** Every key in this test's bucket, sorted. */

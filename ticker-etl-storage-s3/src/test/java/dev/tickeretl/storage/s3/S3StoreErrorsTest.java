@@ -1,14 +1,20 @@
 package dev.tickeretl.storage.s3;
 
 import static dev.tickeretl.storage.s3.TestBars.day;
+import static dev.tickeretl.storage.s3.TestBars.untagged;
 import static dev.tickeretl.storage.s3.TestBars.weekdays;
+import static dev.tickeretl.storage.s3.TestBars.writeDays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tickeretl.Bar;
 import dev.tickeretl.StoreException;
 import dev.tickeretl.Timespan;
-import dev.tickeretl.spi.WriteResult;
+import dev.tickeretl.TradingCalendar;
+import dev.tickeretl.internal.DataStore;
+import dev.tickeretl.internal.DataStore.WriteOutcome;
+import dev.tickeretl.spi.ProviderContext;
+import dev.tickeretl.spi.Storage;
 import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -28,12 +34,14 @@ class S3StoreErrorsTest {
     private static final String WRONG_SECRET = "not-the-secret-9876543210";
 
     @Test
-    void aMissingBucketIsNamedWhenTheStoreOpens() {
+    void aMissingBucketIsNamedWhenTheStoreOpensForReadingOrWriting() {
         URI uri = URI.create("s3://no-such-bucket/prefix");
 
-        assertThatThrownBy(() -> new S3StoreProvider().open(uri, S3.options()))
-                .isInstanceOf(StoreException.class)
-                .hasMessage("bucket 'no-such-bucket' does not exist (at " + S3.endpoint() + ")");
+        for (Storage.Access access : Storage.Access.values()) {
+            assertThatThrownBy(() -> new S3StoreProvider().open(uri, ProviderContext.of(S3.options()), access))
+                    .as("opened %s", access).isInstanceOf(StoreException.class)
+                    .hasMessage("bucket 'no-such-bucket' does not exist (at " + S3.endpoint() + ")");
+        }
     }
 
     @Test
@@ -42,7 +50,7 @@ class S3StoreErrorsTest {
         StaticCredentialsProvider wrong = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(S3ProxyServer.IDENTITY, WRONG_SECRET));
 
-        assertThatThrownBy(() -> S3StoreProvider.open(location, S3Settings.fromOptions(S3.options()), wrong))
+        assertThatThrownBy(() -> S3StoreProvider.open(location, S3Settings.fromOptions(S3.options()), wrong, false))
                 .isInstanceOf(StoreException.class)
                 .hasMessage("access denied for HeadBucket on bucket '" + S3.bucket() + "' (check credentials)")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(WRONG_SECRET).doesNotContain("\n"));
@@ -54,7 +62,7 @@ class S3StoreErrorsTest {
         String saved = System.getProperty("aws.accessKeyId");
         System.setProperty("aws.accessKeyId", "AKIDUNKNOWNTOTHESERVER");
         try {
-            assertThatThrownBy(() -> new S3StoreProvider().open(S3.uri("p"), S3.options()))
+            assertThatThrownBy(() -> open(S3.uri("p"), S3.options()))
                     .isInstanceOf(StoreException.class)
                     .hasMessage("access denied for HeadBucket on bucket '" + S3.bucket() + "' (check credentials)")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(S3ProxyServer.CREDENTIAL));
@@ -68,11 +76,10 @@ class S3StoreErrorsTest {
     void credentialsThatStopWorkingAreAccessDeniedNamingTheOperation() {
         // Opening succeeded; then the bucket is only reachable with other credentials (e.g. a rotated key).
         try (S3Gateway gateway = new S3Gateway(S3.port());
-             S3Store store = (S3Store) new S3StoreProvider().open(S3.uri("p"),
-                     S3ProxyServer.options(gateway.endpoint()))) {
+             DataStore store = viaGateway(gateway)) {
             gateway.failNext(1, 403, "Forbidden", "AccessDenied", "GET");
 
-            assertThatThrownBy(() -> store.write(List.of(day("AAPL", JAN_6, 1))))
+            assertThatThrownBy(() -> writeDays(store, List.of(day("AAPL", JAN_6, 1))))
                     .isInstanceOf(StoreException.class)
                     .hasMessage("access denied for GetObject on s3://" + S3.bucket()
                             + "/p/bars/timespan=day/ticker=AAPL/year=2025/bars.jsonl: AccessDenied (check credentials)");
@@ -87,7 +94,7 @@ class S3StoreErrorsTest {
         Map<String, String> options = Map.of(S3StoreProvider.ENDPOINT, "http://127.0.0.1:1",
                 S3StoreProvider.REGION, "us-east-1");
 
-        assertThatThrownBy(() -> new S3StoreProvider().open(S3.uri("p"), options))
+        assertThatThrownBy(() -> open(S3.uri("p"), options))
                 .isInstanceOf(StoreException.class)
                 .hasMessageStartingWith("cannot reach S3 endpoint http://127.0.0.1:1: connection failed")
                 .hasMessageEndingWith("(HeadBucket on bucket '" + S3.bucket() + "', after "
@@ -99,16 +106,15 @@ class S3StoreErrorsTest {
     void transientSlowDownAnswersAreRetriedAndTheWriteSucceeds() throws Exception {
         List<Bar> bars = weekdays("AAPL", JAN_6, JAN_6.plusDays(20));
         try (S3Gateway gateway = new S3Gateway(S3.port());
-             S3Store store = (S3Store) new S3StoreProvider().open(S3.uri("p"),
-                     S3ProxyServer.options(gateway.endpoint()))) {
+             DataStore store = viaGateway(gateway)) {
             gateway.failNext(2, 503, "Slow Down", "SlowDown", null);
 
-            WriteResult result = store.write(bars);
+            WriteOutcome result = writeDays(store, bars);
 
             assertThat(gateway.faultsAnswered()).isEqualTo(2);
             assertThat(result.inserted()).isEqualTo(bars.size());
             assertThat(result.filesWritten()).isEqualTo(1);
-            assertThat(store.read("AAPL", Timespan.DAY, JAN_6, JAN_6.plusDays(20))).isEqualTo(bars);
+            assertThat(untagged(store.read("AAPL", Timespan.DAY, true, JAN_6, JAN_6.plusDays(20)))).isEqualTo(bars);
         }
     }
 
@@ -116,28 +122,29 @@ class S3StoreErrorsTest {
     void aSlowDownOnTheConditionalPutIsRetriedAndWritesThePartitionOnce() throws Exception {
         List<Bar> bars = weekdays("AAPL", JAN_6, JAN_6.plusDays(6));
         try (S3Gateway gateway = new S3Gateway(S3.port());
-             S3Store store = (S3Store) new S3StoreProvider().open(S3.uri("p"),
-                     S3ProxyServer.options(gateway.endpoint()))) {
+             S3Storage storage = (S3Storage) open(S3.uri("p"), S3ProxyServer.options(gateway.endpoint()))) {
+            DataStore store = new DataStore(storage, TradingCalendar.nyse());
             gateway.failNext(1, 503, "Slow Down", "SlowDown", "PUT");
 
-            WriteResult result = store.write(bars);
+            WriteOutcome result = writeDays(store, bars);
 
             assertThat(gateway.faultsAnswered()).isEqualTo(1);
             assertThat(gateway.count("PUT", "/bars/")).isEqualTo(2);
-            assertThat(result).isEqualTo(new WriteResult(bars.size(), 0, 0, 1, result.bytesWritten()));
-            assertThat(store.conflicts()).isZero();
-            assertThat(store.read("AAPL", Timespan.DAY, JAN_6, JAN_6.plusDays(6))).isEqualTo(bars);
+            assertThat(result.inserted()).isEqualTo(bars.size());
+            assertThat(result.filesWritten()).isEqualTo(1);
+            assertThat(storage.conflicts()).isZero();
+            assertThat(storage.puts()).isEqualTo(1);
+            assertThat(untagged(store.read("AAPL", Timespan.DAY, true, JAN_6, JAN_6.plusDays(6)))).isEqualTo(bars);
         }
     }
 
     @Test
     void aPersistentServerErrorEndsInOneClearStoreException() throws Exception {
         try (S3Gateway gateway = new S3Gateway(S3.port());
-             S3Store store = (S3Store) new S3StoreProvider().open(S3.uri("p"),
-                     S3ProxyServer.options(gateway.endpoint()))) {
+             DataStore store = viaGateway(gateway)) {
             gateway.failNext(Integer.MAX_VALUE, 500, "Internal Server Error", "InternalError", null);
 
-            assertThatThrownBy(() -> store.write(List.of(day("AAPL", JAN_6, 1))))
+            assertThatThrownBy(() -> writeDays(store, List.of(day("AAPL", JAN_6, 1))))
                     .isInstanceOf(StoreException.class)
                     .hasMessage("S3 GetObject on s3://" + S3.bucket()
                             + "/p/bars/timespan=day/ticker=AAPL/year=2025/bars.jsonl failed: HTTP 500 InternalError "
@@ -154,12 +161,13 @@ class S3StoreErrorsTest {
         S3Settings quick = S3Settings.fromOptions(S3.options()).withRetry(2, Duration.ofMillis(1),
                 Duration.ofMillis(1));
         try (S3Gateway gateway = new S3Gateway(S3.port());
-             S3Store store = S3StoreProvider.open(S3Location.parse(S3.uri("p")),
+             S3Storage storage = S3StoreProvider.open(S3Location.parse(S3.uri("p")),
                      S3Settings.fromOptions(S3ProxyServer.options(gateway.endpoint())).withRetry(2,
-                             quick.baseDelay(), quick.throttlingDelay()), null)) {
+                             quick.baseDelay(), quick.throttlingDelay()), null, false)) {
+            DataStore store = new DataStore(storage, TradingCalendar.nyse());
             gateway.failNext(Integer.MAX_VALUE, 503, "Slow Down", "SlowDown", null);
 
-            assertThatThrownBy(() -> store.read("AAPL", Timespan.DAY, JAN_6, JAN_6))
+            assertThatThrownBy(() -> store.read("AAPL", Timespan.DAY, true, JAN_6, JAN_6))
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("HTTP 503 SlowDown")
                     .hasMessageEndingWith("after 2 attempts");
@@ -172,9 +180,9 @@ class S3StoreErrorsTest {
         String savedImds = System.getProperty("aws.disableEc2Metadata");
         // Keeps the region chain from probing an instance-metadata service that this machine does not have.
         System.setProperty("aws.disableEc2Metadata", "true");
-        try (S3Store store = (S3Store) new S3StoreProvider().open(S3.uri("p"),
-                Map.of(S3StoreProvider.ENDPOINT, S3.endpoint().toString()))) {
-            store.write(List.of(day("AAPL", JAN_6, 1)));
+        try (DataStore store = new DataStore(open(S3.uri("p"), Map.of(S3StoreProvider.ENDPOINT,
+                S3.endpoint().toString())), TradingCalendar.nyse())) {
+            writeDays(store, List.of(day("AAPL", JAN_6, 1)));
             assertThat(S3.keys()).hasSize(1);
         } finally {
             if (savedImds == null) {
@@ -183,5 +191,13 @@ class S3StoreErrorsTest {
                 System.setProperty("aws.disableEc2Metadata", savedImds);
             }
         }
+    }
+
+    private static Storage open(URI uri, Map<String, String> options) {
+        return new S3StoreProvider().open(uri, ProviderContext.of(options), Storage.Access.READ_WRITE);
+    }
+
+    private static DataStore viaGateway(S3Gateway gateway) {
+        return new DataStore(open(S3.uri("p"), S3ProxyServer.options(gateway.endpoint())), TradingCalendar.nyse());
     }
 }
