@@ -21,7 +21,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"run_id", "status", "started_at", "finished_at", "duration_ms", "process", "parameters",
-        "totals", "requests", "sinks", "tickers", "warnings", "error"})
+        "totals", "requests", "sinks", "metrics", "tickers", "warnings", "error"})
 public record RunRecord(
         @JsonProperty("run_id") String runId,
         @JsonProperty("status") RunStatus status,
@@ -33,6 +33,7 @@ public record RunRecord(
         @JsonProperty("totals") Totals totals,
         @JsonProperty("requests") RequestStats requests,
         @JsonProperty("sinks") Map<String, SinkOutcome> sinks,
+        @JsonProperty("metrics") Map<String, Double> metrics,
         @JsonProperty("tickers") Map<String, TickerOutcome> tickers,
         @JsonProperty("warnings") List<DataQualityWarning> warnings,
         @JsonProperty("error") String error) {
@@ -43,6 +44,7 @@ public record RunRecord(
     public RunRecord {
         tickers = tickers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tickers));
         sinks = sinks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(sinks));
+        metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(new java.util.TreeMap<>(metrics));
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         requests = requests == null ? RequestStats.NONE : requests;
         totals = totals == null ? Totals.ZERO : totals;
@@ -53,7 +55,7 @@ public record RunRecord(
         Long duration = startedAt == null || finished == null ? null
                 : Duration.between(startedAt, finished).toMillis();
         return new RunRecord(runId, newStatus, startedAt, finished, duration, process, parameters, totals, requests,
-                sinks, tickers, warnings, newError);
+                sinks, metrics, tickers, warnings, newError);
     }
 
     /** Which process runs (or ran) this, and when it last said it was alive. */

@@ -168,7 +168,7 @@ class RunLifecycleTest {
         RunRecord r = new RunRecord(runId, RunStatus.RUNNING, Instant.parse("2025-01-01T00:00:00Z"), null, null,
                 process, new RunRecord.RunParameters(RunRecord.RunParameters.BATCH, List.of("AAPL"), JAN_2, JAN_31,
                 Timespan.DAY, true, false, "fake", storage.uri().toString(), List.of(), "brief"),
-                RunRecord.Totals.ZERO, RequestStats.NONE, Map.of(), Map.of(), List.of(), null);
+                RunRecord.Totals.ZERO, RequestStats.NONE, Map.of(), Map.of(), Map.of(), List.of(), null);
         storage.put("runs/" + runId + ".json", JsonCodec.toJson(r));
     }
 

@@ -89,6 +89,7 @@ public final class Pipeline {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicReference<RunRecord> outcome = new AtomicReference<>();
     private final List<SinkLink> links = new ArrayList<>();
+    private final RunMetrics metrics;
     private long nextOutboxDrain;
     private long droppedWarnings;
     private long filesWritten;
@@ -106,6 +107,7 @@ public final class Pipeline {
         this.tuning = config.tuning();
         this.calendar = config.calendar();
         this.runId = RunIds.next(config.clock());
+        this.metrics = new RunMetrics(config.observer());
         for (String t : config.tickers()) {
             lanes.put(t, new Lane(new SourcePartition(t, config.timespan(), config.adjusted())));
         }
@@ -148,7 +150,7 @@ public final class Pipeline {
                 config.tickers(), config.from(), config.to(), config.timespan(), config.adjusted(),
                 config.incremental(), config.sourceName(), config.storeName(), config.sinkNames(),
                 config.timespan() == Timespan.DAY ? config.phaseTagger().name() : null);
-        ProviderContext context = new ProviderContext(java.util.Map.of(), config.clock(), config.observer());
+        ProviderContext context = new ProviderContext(java.util.Map.of(), config.clock(), metrics);
         // Store, sinks and source are opened before the run is recorded: one that cannot even open (no bucket, no
         // API key, a bad option) is a configuration error for the caller, not a run.
         List<Sink> sinks = new ArrayList<>();
@@ -175,7 +177,7 @@ public final class Pipeline {
 
     private RunRecord record(DataStore store, List<Sink> sinks) {
         for (int i = 0; i < sinks.size(); i++) {
-            links.add(new SinkLink(sinks.get(i), config.sinkNames().get(i), store, config.observer(), runId));
+            links.add(new SinkLink(sinks.get(i), config.sinkNames().get(i), store, metrics, runId));
         }
         RunRecord running = snapshot(RunStatus.RUNNING, null, RequestStats.NONE, null);
         store.putRun(running);
@@ -230,8 +232,8 @@ public final class Pipeline {
         LOG.info("run {} {} in {} ms: {} written, {} updated, {} unchanged, {} invalid, {} failed tickers", runId,
                 done.status(), done.durationMs(), done.totals().written(), done.totals().updated(),
                 done.totals().unchanged(), done.totals().invalid(), done.totals().failedTickers());
-        config.observer().count("ticker_etl_runs", 1, "status", status.name());
-        config.observer().time("ticker_etl_run_duration", Duration.ofMillis(done.durationMs()), "mode",
+        metrics.count("ticker_etl_runs", 1, "status", status.name());
+        metrics.time("ticker_etl_run_duration", Duration.ofMillis(done.durationMs()), "mode",
                 parameters.mode());
         config.listener().runFinished(done);
         return done;
@@ -481,7 +483,7 @@ public final class Pipeline {
     }
 
     private void report(DataStore.WriteOutcome w) {
-        var o = config.observer();
+        var o = metrics;
         o.count("ticker_etl_bars_written", w.inserted());
         o.count("ticker_etl_bars_updated", w.updated());
         o.count("ticker_etl_bars_unchanged", w.unchanged());
@@ -554,7 +556,7 @@ public final class Pipeline {
         if (lane.writeFailures == 1) {
             warn("WRITE_FAILED", lane.ticker(), null, "writing failed, retrying: " + unit.error);
         }
-        config.observer().count("ticker_etl_write_failures", 1);
+        metrics.count("ticker_etl_write_failures", 1);
     }
 
     /** Writes everything still buffered and waits for every write; commits what became durable. */
@@ -681,7 +683,7 @@ public final class Pipeline {
                     runId, e.getMessage());
             return;
         }
-        config.observer().count("ticker_etl_offset_commits", 1);
+        metrics.count("ticker_etl_offset_commits", 1);
         for (Lane lane : committing) {
             SourceOffset offset = lane.committableOffset;
             lane.committableOffset = null;
@@ -753,7 +755,7 @@ public final class Pipeline {
     private void closeLane(Lane lane) {
         lane.reported = true;
         lanesFinished++;
-        config.observer().count("ticker_etl_tickers_finished", 1, "status", lane.status.name());
+        metrics.count("ticker_etl_tickers_finished", 1, "status", lane.status.name());
         config.listener().tickerFinished(lane.ticker(), lane.outcome(), lanesFinished, lanes.size(),
                 source == null ? RequestStats.NONE : source.stats());
     }
@@ -815,7 +817,7 @@ public final class Pipeline {
     private void warn(String kind, String ticker, LocalDate date, String message) {
         LOG.warn("data quality {} {} {}: {}", kind, ticker == null ? "-" : ticker, date == null ? "-" : date,
                 message);
-        config.observer().count("ticker_etl_data_quality_warnings", 1, "kind", kind);
+        metrics.count("ticker_etl_data_quality_warnings", 1, "kind", kind);
         if (warnings.size() >= MAX_WARNINGS) {
             droppedWarnings++; // a stream must not grow its record without bound
             return;
@@ -855,7 +857,7 @@ public final class Pipeline {
                     link.pendingAtEnd, link.lastError));
         }
         return new RunRecord(runId, status, started, finishedAt, duration, process.withHeartbeat(now), parameters,
-                totals, stats, sinkOutcomes, outcomes, shown, runError);
+                totals, stats, sinkOutcomes, metrics.snapshot(), outcomes, shown, runError);
     }
 
     // ------------------------------------------------------------------------------------------------ shutdown
@@ -1013,7 +1015,7 @@ public final class Pipeline {
                 }
                 DataStore.WriteOutcome result = store.write(lane.ticker(), lane.partition.timespan(),
                         lane.partition.adjusted(), unit.bars, config.phaseTagger());
-                config.observer().time("ticker_etl_partition_write_duration", Duration.ofNanos(System.nanoTime()
+                metrics.time("ticker_etl_partition_write_duration", Duration.ofNanos(System.nanoTime()
                         - t0));
                 for (SinkLink link : links) {
                     // Only after the bars are durable; a sink that does not take them gets them from the outbox

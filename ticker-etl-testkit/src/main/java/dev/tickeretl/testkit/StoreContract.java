@@ -652,7 +652,7 @@ public abstract class StoreContract {
     void aRunningRecordIsReplacedByTheFinalOne() {
         String id = "20250102T143000123Z-7f3a";
         RunRecord running = new RunRecord(id, RunStatus.RUNNING, Instant.parse("2025-01-02T14:30:00.123Z"), null,
-                null, null, parameters(), RunRecord.Totals.ZERO, RequestStats.NONE, Map.of(), Map.of(), List.of(), null);
+                null, null, parameters(), RunRecord.Totals.ZERO, RequestStats.NONE, Map.of(), Map.of(), Map.of(), List.of(), null);
         store().putRun(running);
         assertThat(another().runs()).containsExactly(running);
 
@@ -751,7 +751,8 @@ public abstract class StoreContract {
                 new RunRecord.RunProcess("host-a", 4242, started.minusSeconds(1), started.plusMillis(4321), 30_000),
                 parameters(), new RunRecord.Totals(2, 1, 252, 250, 1, 1, 0, 1, 81_234),
                 new RequestStats(3, 2, 1, 1, 12_000, 0),
-                Map.of("kafka://127.0.0.1:9092/bars", new RunRecord.SinkOutcome(250, 3, 3, "broker down")), outcomes,
+                Map.of("kafka://127.0.0.1:9092/bars", new RunRecord.SinkOutcome(250, 3, 3, "broker down")),
+                Map.of("ticker_etl_request_duration_seconds_max", 0.25), outcomes,
                 List.of(new RunRecord.DataQualityWarning("MISSING_PREVIOUS_BAR", TICKER,
                         LocalDate.of(2024, 4, 1), "no bar on 2024-03-28")),
                 null);

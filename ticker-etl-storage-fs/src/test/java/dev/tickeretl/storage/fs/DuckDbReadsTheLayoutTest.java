@@ -232,10 +232,10 @@ class DuckDbReadsTheLayoutTest {
         RunRecord.RunProcess process = new RunRecord.RunProcess("host-a", 4242, t0, t0, 30_000);
         store.putRun(new RunRecord("20250131T210000000Z-aaaaaa", RunStatus.SUCCEEDED, t0, t0.plusSeconds(2), 2000L,
                 process, params, new RunRecord.Totals(1, 0, 20, 20, 0, 0, 0, 1, 900),
-                new RequestStats(1, 1, 0, 0, 0, 0), Map.of(), Map.of(), List.of(), null));
+                new RequestStats(1, 1, 0, 0, 0, 0), Map.of(), Map.of(), Map.of(), List.of(), null));
         store.putRun(new RunRecord("20250201T210000000Z-bbbbbb", RunStatus.PARTIAL, t0.plusSeconds(86_400),
                 t0.plusSeconds(86_409), 9000L, process, params, new RunRecord.Totals(1, 1, 0, 0, 0, 0, 0, 0, 0),
-                new RequestStats(7, 7, 6, 6, 8000, 1), Map.of(), Map.of(), List.of(), "HTTP 503"));
+                new RequestStats(7, 7, 6, 6, 8000, 1), Map.of(), Map.of(), Map.of(), List.of(), "HTTP 503"));
 
         List<String> rows = new ArrayList<>();
         try (Statement s = duckdb.createStatement(); ResultSet rs = s.executeQuery(String.format(RUNS, root))) {

@@ -350,6 +350,6 @@ class FileStoreTest {
                 new RunRecord.RunParameters(RunRecord.RunParameters.BATCH, List.of("AAPL"), LocalDate.of(2024, 1, 2),
                         LocalDate.of(2024, 1, 3), Timespan.DAY, true, false, "test", "file:./data", List.of(),
                         "brief"),
-                RunRecord.Totals.ZERO, RequestStats.NONE, Map.of(), Map.of(), List.of(), null);
+                RunRecord.Totals.ZERO, RequestStats.NONE, Map.of(), Map.of(), Map.of(), List.of(), null);
     }
 }

@@ -92,6 +92,6 @@ final class TestBars {
 
     static RunRecord run(String runId, RunStatus status) {
         return new RunRecord(runId, status, Instant.parse("2025-01-02T03:04:05Z"), null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 }
