@@ -94,12 +94,13 @@ public final class TickerEtl {
         private Observer observer = Observer.NONE;
         private Duration flushInterval;
         private int maxBatchBars = 100_000;
-        private int maxBufferedBars = 500_000;
+        private int maxBufferedBars = 200_000;
         private Duration commitInterval = Duration.ofSeconds(1);
         private Duration heartbeatInterval = Duration.ofSeconds(30);
         private Duration deadline;
         private int writerThreads = 4;
         private boolean shutdownHook = true;
+        private Duration compactInterval = Duration.ofMinutes(5);
 
         private Builder() {
         }
@@ -307,6 +308,18 @@ public final class TickerEtl {
             return this;
         }
 
+        /**
+         * At most this many received bars wait in memory (default 200,000); beyond it, buffers are written at once
+         * and the source is not read until writes catch up. Bounds a run's heap whatever the source does.
+         */
+        public Builder maxBufferedBars(int bars) {
+            if (bars < 1) {
+                throw new IllegalArgumentException("max-buffered-bars: must be at least 1, got " + bars);
+            }
+            this.maxBufferedBars = bars;
+            return this;
+        }
+
         /** How often durable progress is committed to the store's offsets (default 1 s). */
         public Builder commitInterval(Duration interval) {
             this.commitInterval = positive("commit-interval", interval);
@@ -343,6 +356,15 @@ public final class TickerEtl {
          */
         public Builder shutdownHook(boolean enabled) {
             this.shutdownHook = enabled;
+            return this;
+        }
+
+        /**
+         * How often a stream folds its group-committed segments of minute bars into the per-day partitions (default
+         * PT5M; and always when it stops). Readers see both meanwhile.
+         */
+        public Builder compactInterval(Duration interval) {
+            this.compactInterval = positive("compact-interval", interval);
             return this;
         }
 
@@ -384,7 +406,7 @@ public final class TickerEtl {
             boolean isAdjusted = adjusted != null ? adjusted : timespan == Timespan.DAY;
             Duration flush = flushInterval != null ? flushInterval : streaming ? Duration.ofSeconds(1) : null;
             RunConfig.Tuning tuning = new RunConfig.Tuning(flush, maxBatchBars, maxBufferedBars, commitInterval,
-                    heartbeatInterval, deadline, writerThreads, shutdownHook);
+                    heartbeatInterval, deadline, writerThreads, shutdownHook, compactInterval);
             return new TickerEtl(new RunConfig(new ArrayList<>(tickers), start, end, timespan, isAdjusted,
                     incremental, streaming, sourceName, source, storeName, store, sinkNames, sinks, t, p, calendar,
                     listener, clock, observer, tuning));

@@ -463,6 +463,80 @@ class PipelineTest {
         assertThat(upstream.requests.get(2).ranges()).containsExactly(new TickerRange("AAPL", friday, friday));
     }
 
+    @Test
+    void aDayWhoseBarWasInvalidIsAskedAgainByTheNextIncrementalRun() {
+        upstream.series("AAPL", LocalDate.of(2024, 12, 1), JAN_31);
+        LocalDate jan15 = LocalDate.of(2025, 1, 15);
+        RawBar good = upstream.get("AAPL", jan15);
+        upstream.raw(new RawBar("AAPL", Timespan.DAY, good.startMs(), good.open(), 1.0, 2.0, good.close(),
+                good.volume(), null, null, true)); // high < low
+        incremental(JAN_2, JAN_31, "AAPL");
+
+        upstream.raw(good); // corrected upstream
+        RunRecord again = incremental(JAN_2, JAN_31, "AAPL");
+
+        assertThat(upstream.requests.get(1).ranges()).extracting(TickerRange::from, TickerRange::to)
+                .containsExactly(org.assertj.core.api.Assertions.tuple(jan15, jan15));
+        assertThat(again.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(stored("AAPL", jan15).high()).isEqualTo(good.high());
+        assertThat(stored("AAPL", NYSE.nextTradingDay(jan15)).priorVolume()).as("the next session re-tagged")
+                .isEqualTo(good.volume());
+    }
+
+    @Test
+    void aBoundedRunWhoseBarsOutgrowTheBufferLimitWritesEarlyAndEndsLikeAnyOther() {
+        for (String t : List.of("AAPL", "MSFT", "NVDA")) {
+            upstream.series(t, LocalDate.of(2024, 1, 1), JAN_31);
+        }
+        // Like the grouped plan: every bar first, and only then "covered" and "done" for each ticker.
+        Source fast = upstream.source();
+        Source allBarsFirst = new Source() {
+            private final java.util.Deque<SourceEvent> events = new java.util.ArrayDeque<>();
+
+            @Override
+            public void start(SourceRequest request, OffsetReader offsets) {
+                fast.start(request, offsets);
+                List<SourceEvent> rest = new java.util.ArrayList<>();
+                SourceEvent e;
+                while ((e = pollQuietly(fast)) != null) {
+                    if (e instanceof SourceEvent.Bars) {
+                        events.add(e);
+                    } else {
+                        rest.add(e);
+                    }
+                }
+                events.addAll(rest);
+            }
+
+            @Override
+            public SourceEvent poll(Duration timeout) {
+                return events.poll();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        RunRecord r = TickerEtl.builder().tickers("AAPL", "MSFT", "NVDA").from(LocalDate.of(2024, 1, 2)).to(JAN_31)
+                .source(allBarsFirst).store(storage.uri()).clock(CLOCK).shutdownHook(false).maxBufferedBars(50)
+                .build().run();
+
+        TestStorage clean = TestStorage.create();
+        TickerEtl.builder().tickers("AAPL", "MSFT", "NVDA").from(LocalDate.of(2024, 1, 2)).to(JAN_31)
+                .source(upstream.source()).store(clean.uri()).clock(CLOCK).shutdownHook(false).build().run();
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(storage.partitions()).isEqualTo(clean.partitions());
+    }
+
+    private static SourceEvent pollQuietly(Source source) {
+        try {
+            return source.poll(Duration.ZERO);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     // ------------------------------------------------------------------ datasets
 
     @Test

@@ -113,7 +113,7 @@ class UnboundedRunTest {
         RunHandle handle = stream(source, storage, tickers).build().start();
 
         awaitDelivered(source, 20_000);
-        Thread.sleep(1_000);
+        Thread.sleep(2_000); // buffers, writer queues and caches have reached their working size
         long early = usedHeapAfterGc();
         long deliveredEarly = source.delivered.get();
         Thread.sleep(6_000);
@@ -127,6 +127,65 @@ class UnboundedRunTest {
                 .isLessThan(48L << 20);
         assertThat(storage.barLinesWritten.get()).isEqualTo(source.delivered.get());
         assertThat(record.status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
+    @Timeout(60)
+    void revisionsReplaceTheStoredMinuteDuplicatesAreNotWrittenAndAStopLeavesEverythingInPartitions()
+            throws Exception {
+        TestStorage storage = TestStorage.create();
+        long nine30 = OPEN.atZone(MarketTime.ZONE).toInstant().toEpochMilli();
+        java.util.concurrent.BlockingQueue<dev.tickeretl.spi.SourceEvent> feed =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        dev.tickeretl.spi.SourcePartition aapl = new dev.tickeretl.spi.SourcePartition("AAPL", Timespan.MINUTE,
+                false);
+        for (int i = 0; i < 5; i++) {
+            feed.add(bars(aapl, minute(nine30 + i * 60_000L, 100 + i)));
+        }
+        feed.add(bars(aapl, minute(nine30 + 60_000L, 500))); // a revision of 9:31
+        feed.add(bars(aapl, minute(nine30 + 120_000L, 102))); // a duplicate of 9:32
+        dev.tickeretl.spi.Source source = new dev.tickeretl.spi.Source() {
+            @Override
+            public void start(dev.tickeretl.spi.SourceRequest request, dev.tickeretl.spi.OffsetReader offsets) {
+            }
+
+            @Override
+            public dev.tickeretl.spi.SourceEvent poll(Duration timeout) throws InterruptedException {
+                return feed.poll(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        RunHandle handle = TickerEtl.builder().streaming().tickers("AAPL").source(source).store(storage.uri())
+                .flushInterval(Duration.ofMillis(50)).shutdownHook(false).build().start();
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!feed.isEmpty() && System.nanoTime() - giveUp < 0) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        handle.stop();
+        RunRecord record = handle.result();
+
+        List<Bar> stored = minutes(storage, "AAPL");
+        assertThat(stored).extracting(Bar::volume).containsExactly(100.0, 500.0, 102.0, 103.0, 104.0);
+        assertThat(record.tickers().get("AAPL").written()).isEqualTo(5);
+        assertThat(record.tickers().get("AAPL").updated()).isEqualTo(1);
+        assertThat(record.tickers().get("AAPL").unchanged()).isEqualTo(1);
+        assertThat(storage.list("state/segments/")).as("compacted when the stream stopped").isEmpty();
+        assertThat(storage.list("bars-unadjusted/timespan=minute/ticker=AAPL/")).hasSize(1);
+    }
+
+    private static dev.tickeretl.spi.SourceEvent bars(dev.tickeretl.spi.SourcePartition p,
+                                                      dev.tickeretl.spi.RawBar bar) {
+        return new dev.tickeretl.spi.SourceEvent.Bars(p, List.of(bar), new dev.tickeretl.spi.SourceOffset(
+                Map.of("last_minute", Long.toString(bar.startMs()))));
+    }
+
+    private static dev.tickeretl.spi.RawBar minute(long start, double volume) {
+        return new dev.tickeretl.spi.RawBar("AAPL", Timespan.MINUTE, start, 10, 11, 9, 10.5, volume, 10.2, 5L,
+                false);
     }
 
     private static void awaitDelivered(NeverEndingSource source, long bars) throws InterruptedException {

@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
 public final class DataStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataStore.class);
+    /** Segment names: wall-clock microseconds, strictly increasing within this JVM. */
+    private static final java.util.concurrent.atomic.AtomicLong SEGMENT_SEQUENCE =
+            new java.util.concurrent.atomic.AtomicLong();
 
     private final Storage storage;
     private final TradingCalendar calendar;
@@ -58,12 +61,16 @@ public final class DataStore implements AutoCloseable {
 
     // ---------------------------------------------------------------- bars
 
-    /** Stored bars of one ticker and dataset with trading dates in [from, to], in time order. */
+    /**
+     * Stored bars of one ticker and dataset with trading dates in [from, to], in time order. Minute bars still in
+     * segments (written by a stream, not yet compacted into partitions) are included, the newest revision winning.
+     */
     public List<Bar> read(String ticker, Timespan timespan, boolean adjusted, LocalDate from, LocalDate to) {
         List<Bar> found = new ArrayList<>();
         if (from.isAfter(to)) {
             return found;
         }
+        StoreLayout.tickerDirectory(ticker, timespan, adjusted); // refuses what is not a symbol
         for (String path : StoreLayout.partitionsBetween(ticker, timespan, adjusted, from, to)) {
             for (Bar bar : readPartition(path).bars()) {
                 if (!bar.tradingDate().isBefore(from) && !bar.tradingDate().isAfter(to)) {
@@ -71,7 +78,90 @@ public final class DataStore implements AutoCloseable {
                 }
             }
         }
+        if (timespan == Timespan.MINUTE) {
+            List<String> segments = storage.list(StoreLayout.segmentsDirectory(timespan, adjusted));
+            if (!segments.isEmpty()) {
+                TreeMap<Long, Bar> merged = new TreeMap<>();
+                for (Bar b : found) {
+                    merged.put(b.startMs(), b);
+                }
+                for (String segment : segments) {
+                    for (Bar b : readSegment(segment)) {
+                        if (b.ticker().equals(ticker) && !b.tradingDate().isBefore(from)
+                                && !b.tradingDate().isAfter(to)) {
+                            merged.put(b.startMs(), b);
+                        }
+                    }
+                }
+                return new ArrayList<>(merged.values());
+            }
+        }
         return found;
+    }
+
+    // ---------------------------------------------------------------- segments (group commit)
+
+    /**
+     * Makes {@code bars} (any tickers of one dataset, untagged minute bars) durable with one write: a new segment,
+     * as Kafka appends to its log. Thousands of tickers a minute cannot each pay a partition rewrite and an fsync;
+     * {@link #compact} later folds segments into the partitions, and reads see both meanwhile.
+     */
+    public WriteOutcome appendSegment(Timespan timespan, boolean adjusted, List<Bar> bars, String runId) {
+        if (bars.isEmpty()) {
+            return WriteOutcome.EMPTY;
+        }
+        long micros = SEGMENT_SEQUENCE.updateAndGet(last -> Math.max(last + 1, System.currentTimeMillis() * 1000));
+        String path = StoreLayout.segmentsDirectory(timespan, adjusted) + String.format("%016d-%s.jsonl", micros,
+                StoreLayout.requireSafeRunId(runId));
+        byte[] bytes = PartitionFile.encode(bars);
+        storage.put(path, bytes);
+        return new WriteOutcome(0, 0, 0, 1, bytes.length, bars, List.of());
+    }
+
+    /**
+     * Folds every segment of one dataset into its partitions, oldest first (a later revision of a minute wins), then
+     * removes those segments. Idempotent: after a crash midway it is simply done again.
+     *
+     * @return what the partition writes did
+     */
+    public WriteOutcome compact(Timespan timespan, boolean adjusted) {
+        List<String> segments = storage.list(StoreLayout.segmentsDirectory(timespan, adjusted));
+        if (segments.isEmpty()) {
+            return WriteOutcome.EMPTY;
+        }
+        Map<String, TreeMap<Long, Bar>> byPartition = new java.util.LinkedHashMap<>();
+        for (String segment : segments) {
+            for (Bar b : readSegment(segment)) {
+                byPartition.computeIfAbsent(StoreLayout.partitionOf(b), p -> new TreeMap<>()).put(b.startMs(), b);
+            }
+        }
+        WriteOutcome total = WriteOutcome.EMPTY;
+        for (Map.Entry<String, TreeMap<Long, Bar>> p : byPartition.entrySet()) {
+            total = total.plus(writePartition(p.getKey(), new ArrayList<>(p.getValue().values()), bars -> bars));
+        }
+        for (String segment : segments) {
+            storage.delete(segment);
+        }
+        return new WriteOutcome(total.inserted(), total.updated(), total.unchanged(), total.filesWritten(),
+                total.bytesWritten(), List.of(), total.warnings());
+    }
+
+    private List<Bar> readSegment(String path) {
+        byte[] bytes = storage.read(path).orElse(null);
+        if (bytes == null) {
+            return List.of(); // compacted and removed since the listing
+        }
+        // A segment holds many tickers, so no partition membership applies; order within it is arrival order.
+        List<Bar> bars = new ArrayList<>();
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        int lineNo = 0;
+        for (String line : text.split("\n")) {
+            lineNo++;
+            if (!line.isBlank()) {
+                bars.add(PartitionFile.parseLine(uri().toString(), path, lineNo, line));
+            }
+        }
+        return bars;
     }
 
     /** One partition, checked; problems are logged (the next write repairs them). */

@@ -126,7 +126,7 @@ public final class PartitionFile {
         return new Decoded(new ArrayList<>(byStart.values()), problems);
     }
 
-    private static Bar parseLine(String store, String path, int lineNo, String line) {
+    static Bar parseLine(String store, String path, int lineNo, String line) {
         String why;
         try {
             Bar bar = JsonCodec.readBar(line);

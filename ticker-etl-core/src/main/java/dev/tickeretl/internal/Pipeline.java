@@ -72,6 +72,8 @@ public final class Pipeline {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(25);
     private static final long SCAN_MS = 10;
     private static final Duration OUTBOX_RETRY = Duration.ofSeconds(5);
+    /** Polygon re-sends a minute for up to 15 minutes; duplicates are recognised a while longer. */
+    private static final Duration RECENT_WINDOW = Duration.ofMinutes(30);
 
     private final RunConfig config;
     private final RunConfig.Tuning tuning;
@@ -90,6 +92,9 @@ public final class Pipeline {
     private final AtomicReference<RunRecord> outcome = new AtomicReference<>();
     private final List<SinkLink> links = new ArrayList<>();
     private final RunMetrics metrics;
+    /** A stream of minute bars: group-commit every flush into one segment instead of rewriting partitions. */
+    private final boolean segmentMode;
+    private long nextCompaction;
     private long nextOutboxDrain;
     private long droppedWarnings;
     private long filesWritten;
@@ -97,6 +102,8 @@ public final class Pipeline {
     private int lanesFinished;
     private boolean deadlinePassed;
     private boolean draining;
+    /** Too many bars wait in memory: every lane with bars writes them now. */
+    private boolean pressure;
     private Instant started;
     private RunProcess process;
     private RunParameters parameters;
@@ -108,6 +115,7 @@ public final class Pipeline {
         this.calendar = config.calendar();
         this.runId = RunIds.next(config.clock());
         this.metrics = new RunMetrics(config.observer());
+        this.segmentMode = config.unbounded() && config.timespan() == Timespan.MINUTE;
         for (String t : config.tickers()) {
             lanes.put(t, new Lane(new SourcePartition(t, config.timespan(), config.adjusted())));
         }
@@ -266,7 +274,13 @@ public final class Pipeline {
             }
             if (!ended) {
                 if (buffered + writes.inFlightBars() >= tuning.maxBufferedBars()) {
-                    writes.awaitAny(POLL); // back-pressure: the source waits while writes catch up
+                    // Back-pressure: the source waits while writes catch up, and everything buffered is written
+                    // now (a bounded run's lanes would otherwise wait for their end forever).
+                    pressure = true;
+                    nextScan = 0;
+                    flushDue(writes, false);
+                    pressure = false;
+                    writes.awaitAny(POLL);
                 } else {
                     SourceEvent event = source.poll(pollTimeout());
                     if (event instanceof SourceEvent.End) {
@@ -285,6 +299,12 @@ public final class Pipeline {
             harvest(writes, store);
             flushDue(writes, ended);
             now = System.nanoTime();
+            if (segmentMode && now - nextCompaction >= 0) {
+                if (nextCompaction != 0) {
+                    writes.compactInBackground();
+                }
+                nextCompaction = now + tuning.compactInterval().toNanos();
+            }
             if (!links.isEmpty() && now - nextOutboxDrain >= 0) {
                 scheduleOutboxDrains(writes);
                 nextOutboxDrain = now + OUTBOX_RETRY.toNanos();
@@ -343,6 +363,7 @@ public final class Pipeline {
             Lane lane = lanes.get(invalid.ticker());
             if (lane != null) {
                 lane.invalid++;
+                lane.incomplete = true; // some answer could not be read: cover nothing of this lane in this run
             }
             warn("INVALID_BAR", invalid.ticker(), null, invalid.reason());
         } else if (event instanceof SourceEvent.Warning warning) {
@@ -376,12 +397,28 @@ public final class Pipeline {
             bar = config.transformer().transform(raw);
         } catch (InvalidBarException e) {
             lane.invalid++;
+            lane.invalidDates.add(date); // never recorded as answered: the next incremental run asks again
             warn("INVALID_BAR", lane.ticker(), date, e.getMessage());
             return;
         }
         if (bar.timespan() == Timespan.DAY && !calendar.isTradingDay(bar.tradingDate())) {
             warn("NON_TRADING_DAY_BAR", lane.ticker(), bar.tradingDate(),
                     "bar on a day the NYSE calendar has closed; stored, not used as a previous session");
+        }
+        if (segmentMode) {
+            // A live feed re-sends minutes (revisions, duplicates): an identical one is not written again, and
+            // the rest are counted as new or revised here, since a segment append does not merge.
+            Bar seen = lane.recent.put(bar.startMs(), bar);
+            if (bar.equals(seen)) {
+                lane.unchanged++;
+                return;
+            }
+            if (seen == null) {
+                lane.pendingNew++;
+            } else {
+                lane.pendingRevised++;
+            }
+            lane.pruneRecent(bar.startMs());
         }
         if (lane.buffer.isEmpty()) {
             lane.bufferedSince = System.nanoTime();
@@ -416,7 +453,7 @@ public final class Pipeline {
                 continue;
             }
             boolean hasWork = !lane.buffer.isEmpty() || lane.pendingOffset != null || !lane.pendingCoverage.isEmpty();
-            boolean dueNow = lane.sourceDone || ended || lane.buffer.size() >= tuning.maxBatchBars()
+            boolean dueNow = lane.sourceDone || ended || pressure || lane.buffer.size() >= tuning.maxBatchBars()
                     || (tuning.flushInterval() != null && !lane.buffer.isEmpty()
                     && now - lane.bufferedSince >= tuning.flushInterval().toNanos())
                     || (lane.buffer.isEmpty() && hasWork);
@@ -586,6 +623,10 @@ public final class Pipeline {
         }
         harvest(writes, store);
         commit(store);
+        if (segmentMode) {
+            writes.awaitCompaction();
+            writes.compactNow(); // a stopped stream leaves its bars in the partitions
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ planning
@@ -906,9 +947,17 @@ public final class Pipeline {
         TickerRange range;
         boolean requested;
         final TreeMap<Long, Bar> buffer = new TreeMap<>();
+        /** Segment mode: the last version accepted per minute, within the revision window. */
+        final TreeMap<Long, Bar> recent = new TreeMap<>();
+        long pendingNew;
+        long pendingRevised;
         long bufferedSince;
         SourceOffset pendingOffset;
         final List<Coverage.Span> pendingCoverage = new ArrayList<>();
+        /** Days with a bar that could not be stored: not covered. */
+        final java.util.Set<LocalDate> invalidDates = new java.util.HashSet<>();
+        /** A record of this lane could not be read at all (no date known): nothing is covered. */
+        boolean incomplete;
         Unit inFlight;
         SourceOffset committableOffset;
         final List<Coverage.Span> committableCoverage = new ArrayList<>();
@@ -933,10 +982,21 @@ public final class Pipeline {
             return reported || status == RunStatus.FAILED;
         }
 
+        /** Forgets minutes older than the revision window (and a margin) before {@code latestStart}. */
+        void pruneRecent(long latestStart) {
+            long keepFrom = latestStart - RECENT_WINDOW.toMillis();
+            while (!recent.isEmpty() && recent.firstKey() < keepFrom) {
+                recent.pollFirstEntry();
+            }
+        }
+
         /** Everything buffered, with the offset and coverage that follow it, as one write. */
         Unit takeUnit() {
-            Unit unit = new Unit(this, new ArrayList<>(buffer.values()), pendingOffset,
-                    new ArrayList<>(pendingCoverage));
+            Unit unit = new Unit(this, new ArrayList<>(buffer.values()), pendingOffset, answered());
+            unit.newBars = pendingNew;
+            unit.revisedBars = pendingRevised;
+            pendingNew = 0;
+            pendingRevised = 0;
             buffered -= buffer.size();
             buffer.clear();
             pendingOffset = null;
@@ -947,6 +1007,32 @@ public final class Pipeline {
 
         TickerOutcome outcome() {
             return new TickerOutcome(status, fetched, written, updated, unchanged, invalid, error);
+        }
+
+        /** The pending coverage without the days whose bars could not be stored. */
+        private List<Coverage.Span> answered() {
+            if (incomplete) {
+                return List.of();
+            }
+            if (invalidDates.isEmpty()) {
+                return new ArrayList<>(pendingCoverage);
+            }
+            List<Coverage.Span> out = new ArrayList<>();
+            for (Coverage.Span span : pendingCoverage) {
+                LocalDate start = span.from();
+                for (LocalDate d = span.from(); !d.isAfter(span.to()); d = d.plusDays(1)) {
+                    if (invalidDates.contains(d)) {
+                        if (d.isAfter(start)) {
+                            out.add(new Coverage.Span(start, d.minusDays(1), span.answeredAt()));
+                        }
+                        start = d.plusDays(1);
+                    }
+                }
+                if (!start.isAfter(span.to())) {
+                    out.add(new Coverage.Span(start, span.to(), span.answeredAt()));
+                }
+            }
+            return out;
         }
     }
 
@@ -960,6 +1046,9 @@ public final class Pipeline {
         volatile String error;
         /** Only deliver what waits in the sinks' outboxes for this partition. */
         boolean drainOnly;
+        /** Segment mode: how many of the bars are new minutes, and how many revise a minute written before. */
+        long newBars;
+        long revisedBars;
 
         Unit(Lane lane, List<Bar> bars, SourceOffset offset, List<Coverage.Span> coverage) {
             this.lane = lane;
@@ -980,6 +1069,8 @@ public final class Pipeline {
         private final java.util.concurrent.LinkedBlockingQueue<Unit> done =
                 new java.util.concurrent.LinkedBlockingQueue<>();
         private final AtomicInteger inFlightBars = new AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicLong compacted = new java.util.concurrent.atomic.AtomicLong();
+        private volatile Future<?> compacting;
         private ExecutorService pool;
 
         Writes(DataStore store) {
@@ -987,18 +1078,100 @@ public final class Pipeline {
         }
 
         void submit(List<Unit> units) {
+            List<Unit> group = new ArrayList<>();
             for (Unit unit : units) {
                 if (unit.bars.isEmpty() && !unit.drainOnly) {
                     unit.result = DataStore.WriteOutcome.EMPTY; // only an offset or coverage: durable already
                     done.add(unit);
                     continue;
                 }
-                if (pool == null) {
-                    pool = Executors.newFixedThreadPool(tuning.writerThreads(),
-                            DaemonThreads.named("ticker-etl-write-" + runId));
-                }
                 inFlightBars.addAndGet(unit.bars.size());
-                pending.put(unit, pool.submit(() -> write(unit)));
+                if (segmentMode && !unit.drainOnly) {
+                    group.add(unit);
+                } else {
+                    pending.put(unit, pool().submit(() -> write(unit)));
+                }
+            }
+            if (!group.isEmpty()) {
+                Future<?> f = pool().submit(() -> writeSegment(group));
+                for (Unit unit : group) {
+                    pending.put(unit, f);
+                }
+            }
+        }
+
+        private ExecutorService pool() {
+            if (pool == null) {
+                pool = Executors.newFixedThreadPool(tuning.writerThreads(),
+                        DaemonThreads.named("ticker-etl-write-" + runId));
+            }
+            return pool;
+        }
+
+        /** Group commit: every due lane's bars in one durable segment, then each lane's fan-out. */
+        private void writeSegment(List<Unit> group) {
+            long t0 = System.nanoTime();
+            List<Bar> all = new ArrayList<>();
+            for (Unit unit : group) {
+                all.addAll(unit.bars);
+            }
+            try {
+                DataStore.WriteOutcome segment = store.appendSegment(config.timespan(), config.adjusted(), all, runId);
+                metrics.time("ticker_etl_segment_write_duration", Duration.ofNanos(System.nanoTime() - t0));
+                boolean first = true;
+                for (Unit unit : group) {
+                    try {
+                        for (SinkLink link : links) {
+                            link.deliver(unit.lane.partition, unit.bars);
+                        }
+                        unit.result = new DataStore.WriteOutcome(unit.newBars, unit.revisedBars, 0,
+                                first ? segment.filesWritten() : 0, first ? segment.bytesWritten() : 0, unit.bars,
+                                List.of());
+                        first = false;
+                    } catch (RuntimeException e) {
+                        unit.error = describe(e);
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.debug("writing a segment of {} bars failed", all.size(), e);
+                for (Unit unit : group) {
+                    unit.error = describe(e);
+                }
+            } finally {
+                for (Unit unit : group) {
+                    inFlightBars.addAndGet(-unit.bars.size());
+                    done.add(unit);
+                }
+            }
+        }
+
+        /** Folds the segments into partitions on a writer thread; one compaction at a time. */
+        void compactInBackground() {
+            if (compacting != null && !compacting.isDone()) {
+                return;
+            }
+            compacting = pool().submit(() -> compactNow());
+        }
+
+        void compactNow() {
+            long t0 = System.nanoTime();
+            try {
+                DataStore.WriteOutcome w = store.compact(config.timespan(), config.adjusted());
+                compacted.addAndGet(w.filesWritten());
+                metrics.time("ticker_etl_compaction_duration", Duration.ofNanos(System.nanoTime() - t0));
+            } catch (RuntimeException e) {
+                LOG.warn("run {}: compacting segments failed (they stay readable; tried again later): {}", runId,
+                        describe(e));
+            }
+        }
+
+        void awaitCompaction() throws InterruptedException {
+            if (compacting != null) {
+                try {
+                    compacting.get();
+                } catch (ExecutionException e) {
+                    LOG.warn("compaction failed: {}", e.getCause().toString());
+                }
             }
         }
 

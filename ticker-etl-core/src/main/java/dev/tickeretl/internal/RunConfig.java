@@ -61,8 +61,10 @@ public record RunConfig(
      * @param deadline          the whole run's time limit (null: none)
      * @param writerThreads     partitions written in parallel
      * @param shutdownHook      record CANCELLED (bounded) or stop cleanly (unbounded) when the JVM shuts down
+     * @param compactInterval   a stream of minute bars folds its segments into partitions this often
      */
     public record Tuning(Duration flushInterval, int maxBatchBars, int maxBufferedBars, Duration commitInterval,
-                         Duration heartbeatInterval, Duration deadline, int writerThreads, boolean shutdownHook) {
+                         Duration heartbeatInterval, Duration deadline, int writerThreads, boolean shutdownHook,
+                         Duration compactInterval) {
     }
 }

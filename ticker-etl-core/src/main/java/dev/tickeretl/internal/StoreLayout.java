@@ -20,6 +20,7 @@ import java.util.Map;
  * bars-unadjusted/timespan=minute/ticker=AAPL/date=2025-01-02/bars.jsonl   (the live stream's minute bars)
  * runs/&lt;run_id&gt;.json
  * state/offsets/timespan=day/adjusted=true.json                        offsets and coverage of one dataset
+ * state/segments/bars-unadjusted/timespan=minute/&lt;micros&gt;-&lt;run&gt;.jsonl    a stream's group commits, until compacted
  * </pre>
  *
  * Adjusted and unadjusted prices live in separate directory trees, so a query over one never mixes them. Paths are
@@ -31,6 +32,7 @@ public final class StoreLayout {
     public static final String UNADJUSTED_BARS = "bars-unadjusted";
     public static final String RUNS = "runs";
     public static final String OFFSETS = "state/offsets";
+    public static final String SEGMENTS = "state/segments";
     public static final String FILE_NAME = "bars.jsonl";
 
     private StoreLayout() {
@@ -87,6 +89,11 @@ public final class StoreLayout {
             partitions.computeIfAbsent(partitionOf(bar), p -> new ArrayList<>()).add(bar);
         }
         return partitions;
+    }
+
+    /** Where a dataset's segments live (ending in '/'): a stream's group-committed bars before compaction. */
+    public static String segmentsDirectory(Timespan timespan, boolean adjusted) {
+        return SEGMENTS + "/" + dataset(adjusted) + "/timespan=" + timespan.wireName() + "/";
     }
 
     /** Where a run record lives. */

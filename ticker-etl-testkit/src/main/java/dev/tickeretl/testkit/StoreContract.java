@@ -520,6 +520,35 @@ public abstract class StoreContract {
         assertThat(store().offsets(Timespan.DAY, true).partitions()).hasSize(writers * 10);
     }
 
+    // ---------------------------------------------------------------- segments (a stream's group commit)
+
+    @Test
+    void segmentsAreReadWithThePartitionsAndCompactionFoldsThemInWithTheLastRevisionWinning() {
+        LocalDate date = LocalDate.of(2024, 3, 11);
+        List<Bar> morning = minutesOf(TICKER, date, LocalTime.of(9, 30), 10);
+        writeMinutes(store(), morning.subList(0, 5));
+        Bar revised = TestBars.withVolume(morning.get(4), morning.get(4).volume() + 7);
+        List<Bar> first = new ArrayList<>(morning.subList(5, 10));
+        first.add(minutesOf(OTHER, date, LocalTime.of(9, 30), 1).get(0));
+        store().appendSegment(Timespan.MINUTE, false, first, "run-a");
+        store().appendSegment(Timespan.MINUTE, false, List.of(revised), "run-a");
+        List<Bar> expected = new ArrayList<>(morning);
+        expected.set(4, revised);
+
+        assertThat(readMinutes(store(), TICKER, date)).as("partition and segments together").isEqualTo(expected);
+        assertThat(readMinutes(another(), OTHER, date)).hasSize(1);
+
+        WriteOutcome compacted = store().compact(Timespan.MINUTE, false);
+
+        assertThat(compacted.inserted()).isEqualTo(6);
+        assertThat(compacted.updated()).isEqualTo(1);
+        assertThat(store().storage().list("state/segments/")).isEmpty();
+        assertThat(readMinutes(store(), TICKER, date)).isEqualTo(expected);
+        assertThat(store().storage().read(StoreLayout.partitionOf(TICKER, Timespan.MINUTE, false, date)))
+                .contains(PartitionFile.encode(expected));
+        assertThat(store().compact(Timespan.MINUTE, false).filesWritten()).as("nothing left to fold").isZero();
+    }
+
     // ---------------------------------------------------------------- size
 
     @Test
