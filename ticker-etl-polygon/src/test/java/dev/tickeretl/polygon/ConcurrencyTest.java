@@ -46,7 +46,7 @@ class ConcurrencyTest {
 
             Drained run;
             try (PolygonSource source = fast(server).concurrency(3).build()) {
-                run = Drained.run(source, new SourceRequest(Timespan.DAY, true, ranges));
+                run = Drained.run(source, SourceRequest.bounded(Timespan.DAY, true, ranges));
             }
 
             assertThat(run.done()).hasSize(12);

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tickeretl.MarketTime;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.spi.RawBar;
-import dev.tickeretl.spi.RequestStats;
+import dev.tickeretl.RequestStats;
 import dev.tickeretl.spi.SourceRequest;
 import dev.tickeretl.spi.TickerRange;
 import java.time.Duration;
@@ -388,7 +388,7 @@ class FailureModesTest {
         String lean = "{\"c\":10.5,\"h\":11,\"l\":9.25,\"o\":10,\"t\":" + MarketTime.startOfDayMs(D1)
                 + ",\"v\":1234.5}";
         polygon.answer("AAPL", Json.json(200, Json.page("AAPL", "OK", null, lean)));
-        SourceRequest unadjusted = new SourceRequest(Timespan.DAY, false, List.of(new TickerRange("AAPL", D1, D4)));
+        SourceRequest unadjusted = SourceRequest.bounded(Timespan.DAY, false, List.of(new TickerRange("AAPL", D1, D4)));
 
         Drained run = fetch(fast(server), unadjusted);
 

@@ -35,7 +35,7 @@ class GroupedDailyTest {
     }
 
     /** AAPL wants D1..D3, MSFT only D1; the market has other tickers too. */
-    private static final SourceRequest REQUEST = new SourceRequest(Timespan.DAY, true,
+    private static final SourceRequest REQUEST = SourceRequest.bounded(Timespan.DAY, true,
             List.of(new TickerRange("AAPL", D1, D3), new TickerRange("MSFT", D1, D1)));
 
     private void market(java.time.LocalDate date) {
@@ -75,7 +75,7 @@ class GroupedDailyTest {
                 lastAaplBars = i;
             }
         }
-        assertThat(run.events().indexOf(new dev.tickeretl.spi.SourceEvent.TickerDone("AAPL")))
+        assertThat(run.events().indexOf(new dev.tickeretl.spi.SourceEvent.PartitionDone(run.partition("AAPL"))))
                 .isGreaterThan(lastAaplBars);
     }
 
@@ -87,7 +87,7 @@ class GroupedDailyTest {
 
         Drained run;
         try (PolygonSource source = fast(server).plan(PolygonSource.Plan.GROUPED).build()) {
-            run = Drained.run(source, new SourceRequest(Timespan.DAY, true, List.of(new TickerRange("AAPL", D1, D1))));
+            run = Drained.run(source, SourceRequest.bounded(Timespan.DAY, true, List.of(new TickerRange("AAPL", D1, D1))));
         }
 
         assertThat(run.bars("AAPL")).extracting(RawBar::startMs).containsExactly(MarketTime.startOfDayMs(D1));
@@ -112,7 +112,7 @@ class GroupedDailyTest {
     @Test
     void autoPlanPicksGroupedWhenDatesAreFewerThanTickers() throws Exception {
         market(D1);
-        SourceRequest manyTickers = new SourceRequest(Timespan.DAY, true, List.of(
+        SourceRequest manyTickers = SourceRequest.bounded(Timespan.DAY, true, List.of(
                 new TickerRange("AAPL", D1, D1), new TickerRange("MSFT", D1, D1), new TickerRange("KIMPL", D1, D1)));
 
         Drained run;
@@ -133,7 +133,7 @@ class GroupedDailyTest {
         polygon.answer(D1.toString(), Json.json(200, Json.grouped(
                 "{\"T\":\"AAPL\",\"o\":1,\"h\":2,\"l\":0.5,\"t\":" + MarketTime.startOfDayMs(D1) + ",\"v\":9}",
                 "{\"T\":\"XYZ\",\"o\":1}", Json.groupedBar("MSFT", D1, 370))));
-        SourceRequest oneDay = new SourceRequest(Timespan.DAY, true,
+        SourceRequest oneDay = SourceRequest.bounded(Timespan.DAY, true,
                 List.of(new TickerRange("AAPL", D1, D1), new TickerRange("MSFT", D1, D1)));
 
         Drained run;

@@ -65,10 +65,10 @@ class PaginationTest {
         assertThat(run.bars("AAPL")).extracting(RawBar::startMs).containsExactly(MarketTime.startOfDayMs(D1),
                 MarketTime.startOfDayMs(D2), MarketTime.startOfDayMs(D3), MarketTime.startOfDayMs(D4));
         assertThat(run.barEvents()).extracting(SourceEvent.Bars::offset).extracting(o -> o.position())
-                .containsExactly(Map.of("ticker", "AAPL", "through", "2024-01-02"),
-                        Map.of("ticker", "AAPL", "through", "2024-01-04"),
-                        Map.of("ticker", "AAPL", "through", "2024-01-05"));
-        assertThat(run.events().get(run.events().size() - 1)).isEqualTo(new SourceEvent.TickerDone("AAPL"));
+                .containsExactly(Map.of("through", "2024-01-02"),
+                        Map.of("through", "2024-01-04"),
+                        Map.of("through", "2024-01-05"));
+        assertThat(run.events().get(run.events().size() - 1)).isEqualTo(new SourceEvent.PartitionDone(run.partition("AAPL")));
         List<ScriptedPolygon.Arrival> arrivals = polygon.arrivals();
         assertThat(arrivals).extracting(ScriptedPolygon.Arrival::route).containsExactly("AAPL", "p2", "p3");
         assertThat(arrivals).extracting(ScriptedPolygon.Arrival::authorization).containsOnly("Bearer " + KEY);
@@ -151,7 +151,7 @@ class PaginationTest {
     @Test
     void aTickerWithTwoRangesIsDoneOnlyAfterBoth() throws Exception {
         polygon.answer("AAPL", Json.ok("AAPL", D1), Json.ok("AAPL", D4));
-        dev.tickeretl.spi.SourceRequest gaps = new dev.tickeretl.spi.SourceRequest(dev.tickeretl.Timespan.DAY, true,
+        dev.tickeretl.spi.SourceRequest gaps = dev.tickeretl.spi.SourceRequest.bounded(dev.tickeretl.Timespan.DAY, true,
                 List.of(new dev.tickeretl.spi.TickerRange("AAPL", D1, D1),
                         new dev.tickeretl.spi.TickerRange("AAPL", D4, D4)));
 
@@ -165,6 +165,6 @@ class PaginationTest {
                 "/v2/aggs/ticker/AAPL/range/1/day/2024-01-05/2024-01-05?adjusted=true&sort=asc&limit=50000");
         assertThat(run.bars("AAPL")).hasSize(2);
         assertThat(run.done()).containsExactly("AAPL");
-        assertThat(run.events().get(run.events().size() - 1)).isEqualTo(new SourceEvent.TickerDone("AAPL"));
+        assertThat(run.events().get(run.events().size() - 1)).isEqualTo(new SourceEvent.PartitionDone(run.partition("AAPL")));
     }
 }

@@ -3,7 +3,7 @@ package dev.tickeretl.polygon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickeretl.Timespan;
-import dev.tickeretl.spi.RequestStats;
+import dev.tickeretl.RequestStats;
 import dev.tickeretl.spi.SourceRequest;
 import dev.tickeretl.spi.TickerRange;
 import dev.tickeretl.testkit.simulator.PolygonSimulator;
@@ -30,7 +30,7 @@ class SimulatorRateLimitTest {
              PolygonSource source = PolygonSource.builder().baseUrl(simulator.baseUrl()).requireKey(false)
                      .rateLimit(5, window).plan(PolygonSource.Plan.PER_TICKER).concurrency(4).build()) {
 
-            Drained run = Drained.run(source, new SourceRequest(Timespan.DAY, true, ranges));
+            Drained run = Drained.run(source, SourceRequest.bounded(Timespan.DAY, true, ranges));
 
             RequestStats stats = source.stats();
             double minimumSeconds = (Math.ceil(20 / 5.0) - 1) * window.toSeconds();
