@@ -50,6 +50,7 @@ class ConcurrencyTest {
             }
 
             assertThat(run.done()).hasSize(12);
+            assertThat(run.covered()).hasSize(12);
             // Three requests met in the server at once (they overlap) and never a fourth (the bound holds).
             assertThat(maxInFlight.get()).isEqualTo(3);
         }

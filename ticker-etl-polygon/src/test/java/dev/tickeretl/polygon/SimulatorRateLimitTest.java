@@ -37,6 +37,7 @@ class SimulatorRateLimitTest {
             assertThat(run.failure()).isNull();
             assertThat(run.failed()).isEmpty();
             assertThat(run.done()).hasSize(20);
+            assertThat(run.covered()).hasSize(20);
             assertThat(stats.requests()).isEqualTo(20);
             assertThat(stats.failedRequests()).isZero();
             assertThat(stats.rateLimited()).as("429 answers").isZero();
