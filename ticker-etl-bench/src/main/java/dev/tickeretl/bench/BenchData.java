@@ -1,6 +1,7 @@
 package dev.tickeretl.bench;
 
 import dev.tickeretl.Bar;
+import dev.tickeretl.Phase;
 import dev.tickeretl.TradingCalendar;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.internal.Providers;
@@ -77,10 +78,31 @@ public final class BenchData {
             }
             Bar prior = previous != null && previous.tradingDate()
                     .equals(calendar.previousTradingDay(bar.tradingDate())) ? previous : null;
-            out.add(bar.withPhase(tagger.phaseOf(bar, prior), prior == null ? null : prior.volume()));
+            Phase phase = tagger.phaseOf(bar, previousSession(prior));
+            out.add(bar.withPhase(phase, prior == null ? null : prior.volume()));
             previous = bar;
         }
         return out;
+    }
+
+    /** What a one-session tagger sees of the sessions before a bar: the previous session's bar, or null. */
+    public static PhaseTagger.PriorSessions previousSession(Bar previous) {
+        return new PreviousSession(previous);
+    }
+
+    private record PreviousSession(Bar bar) implements PhaseTagger.PriorSessions {
+        @Override
+        public int size() {
+            return 1;
+        }
+
+        @Override
+        public Bar get(int n) {
+            if (n != 1) {
+                throw new IndexOutOfBoundsException("session " + n + " of 1..1");
+            }
+            return bar;
+        }
     }
 
     /** The first {@code n} symbols of the simulator's default universe (5 defaults, then synthetic ones). */

@@ -3,7 +3,7 @@ package dev.tickeretl.bench;
 import dev.tickeretl.RunRecord;
 import dev.tickeretl.Store;
 import dev.tickeretl.TradingCalendar;
-import dev.tickeretl.spi.StoreLayout;
+import dev.tickeretl.internal.StoreLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +26,8 @@ import java.util.stream.Stream;
  * <pre>
  * universe N        the first N symbols of the simulator's universe, comma-separated
  * run DIR           the newest run record of the file store in DIR, as key=value pairs on one line
- * digest DIR        SHA-256 over every data file of the store (relative path and bytes), to compare two stores
+ * digest DIR        SHA-256 over every data file of the store (relative path and bytes, both datasets), to compare
+ *                   two stores
  * heap GC_LOG       the largest heap occupancy (MB) before any collection in a -Xlog:gc log, and the heap size
  * writes DIR       the store-write phase of the newest run: data files it wrote, from the first to the last file's
  *                   modification time, and bars written per second of that phase (meaningful when the writes
@@ -93,15 +95,12 @@ public final class E2eTool {
         long last = Long.MIN_VALUE;
         long files = 0;
         long startedNanos = toNanos(run.startedAt());
-        try (Stream<Path> walk = Files.walk(storeDir.resolve(StoreLayout.BARS))) {
-            for (Path p : (Iterable<Path>) walk.filter(f -> f.getFileName().toString().equals(StoreLayout.FILE_NAME))
-                    ::iterator) {
-                long modified = toNanos(Files.getLastModifiedTime(p).toInstant());
-                if (modified >= startedNanos) {
-                    first = Math.min(first, modified);
-                    last = Math.max(last, modified);
-                    files++;
-                }
+        for (Path p : dataFiles(storeDir)) {
+            long modified = toNanos(Files.getLastModifiedTime(p).toInstant());
+            if (modified >= startedNanos) {
+                first = Math.min(first, modified);
+                last = Math.max(last, modified);
+                files++;
             }
         }
         if (files < 2) {
@@ -118,7 +117,6 @@ public final class E2eTool {
     }
 
     static String digest(Path storeDir) throws IOException {
-        Path bars = storeDir.resolve(StoreLayout.BARS);
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -126,17 +124,29 @@ public final class E2eTool {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
         long files = 0;
-        try (Stream<Path> walk = Files.walk(bars)) {
-            List<Path> data = walk.filter(p -> p.getFileName().toString().equals(StoreLayout.FILE_NAME))
-                    .sorted().toList();
-            for (Path p : data) {
-                sha.update(bars.relativize(p).toString().getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-                sha.update(Files.readAllBytes(p));
-                files++;
-            }
+        for (Path p : dataFiles(storeDir)) {
+            sha.update(storeDir.relativize(p).toString().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(Files.readAllBytes(p));
+            files++;
         }
         return files + " files sha256=" + HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Every data file of the store, adjusted and unadjusted datasets alike, in path order. */
+    static List<Path> dataFiles(Path storeDir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (String dataset : List.of(StoreLayout.ADJUSTED_BARS, StoreLayout.UNADJUSTED_BARS)) {
+            Path root = storeDir.resolve(dataset);
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            try (Stream<Path> walk = Files.walk(root)) {
+                walk.filter(p -> p.getFileName().toString().equals(StoreLayout.FILE_NAME)).forEach(files::add);
+            }
+        }
+        files.sort(null);
+        return files;
     }
 
     static String peakHeap(Path gcLog) throws IOException {

@@ -1,12 +1,14 @@
 package dev.tickeretl.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tickeretl.Bar;
 import dev.tickeretl.TradingCalendar;
 import dev.tickeretl.internal.Providers;
 import dev.tickeretl.spi.InvalidBarException;
-import dev.tickeretl.spi.JsonCodec;
 import dev.tickeretl.spi.PhaseTagger;
 import dev.tickeretl.spi.RawBar;
 import dev.tickeretl.spi.Transformer;
@@ -44,7 +46,9 @@ public class TransformBenchmark {
     private final Transformer transformer = Providers.transformer("market-time");
     private final PhaseTagger tagger = Providers.phaseTagger("brief");
     private final TradingCalendar calendar = TradingCalendar.nyse();
-    private final ObjectWriter jackson = JsonCodec.mapper().writerFor(Bar.class);
+    /** Jackson configured as the core's codec is for writing bars (the core no longer hands out its mapper). */
+    private final ObjectWriter jackson = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writerFor(Bar.class);
 
     private RawBar[] raw;
     private Bar[] converted;
@@ -62,6 +66,19 @@ public class TransformBenchmark {
         for (int i = 0; i < BARS; i++) {
             tagged[i] = tag(converted[i], i == 0 ? null : converted[i - 1]);
         }
+        // The baseline only compares if it writes the very bytes the store writes.
+        for (Bar bar : new Bar[] {tagged[0], tagged[BARS - 1]}) {
+            String viaJackson;
+            try {
+                viaJackson = jackson.writeValueAsString(bar);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            if (!viaJackson.equals(bar.toJson())) {
+                throw new IllegalStateException("the Jackson baseline writes other bytes than the store:\n"
+                        + viaJackson + "\n" + bar.toJson());
+            }
+        }
     }
 
     /** The whole per-bar path, as the pipeline runs it for one ticker. */
@@ -71,7 +88,7 @@ public class TransformBenchmark {
         Bar previous = null;
         for (RawBar r : raw) {
             Bar bar = transformer.transform(r);
-            bh.consume(JsonCodec.toJson(tag(bar, previous)));
+            bh.consume(tag(bar, previous).toJson());
             previous = bar;
         }
     }
@@ -98,13 +115,13 @@ public class TransformBenchmark {
     @OperationsPerInvocation(BARS)
     public void serializeOnly(Blackhole bh) {
         for (Bar bar : tagged) {
-            bh.consume(JsonCodec.toJson(bar));
+            bh.consume(bar.toJson());
         }
     }
 
     /**
-     * The baseline: the same lines through Jackson's databind writer with the shared mapper, which is what
-     * {@link JsonCodec#toJson} did before it got its own writer (and still does for bars outside the common shape).
+     * The baseline: the same lines through Jackson's databind writer, which is what {@link Bar#toJson} did before
+     * the core got its own line writer (and still does for bars outside the common shape).
      */
     @Benchmark
     @OperationsPerInvocation(BARS)
@@ -118,6 +135,7 @@ public class TransformBenchmark {
     private Bar tag(Bar bar, Bar previous) {
         Bar prior = previous != null && previous.tradingDate().equals(calendar.previousTradingDay(bar.tradingDate()))
                 ? previous : null;
-        return bar.withPhase(tagger.phaseOf(bar, prior), prior == null ? null : prior.volume());
+        return bar.withPhase(tagger.phaseOf(bar, BenchData.previousSession(prior)),
+                prior == null ? null : prior.volume());
     }
 }

@@ -3,7 +3,7 @@ package dev.tickeretl.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickeretl.RunRecord;
-import dev.tickeretl.spi.WriteResult;
+import dev.tickeretl.internal.DataStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,16 +43,21 @@ class BenchmarksSmokeTest {
         b.years = 1;
         b.setup();
         try {
-            WriteResult unchanged = b.rewriteUnchanged();
-            WriteResult changed = b.rewriteChanged();
-            WriteResult changedBack = b.rewriteChanged();
-            b.mergeInMemory(BH);
+            DataStore.WriteOutcome unchanged = b.rewriteUnchanged();
+            DataStore.WriteOutcome changed = b.rewriteChanged();
+            DataStore.WriteOutcome changedBack = b.rewriteChanged();
+            DataStore.WriteOutcome inMemory = b.mergeInMemory();
+            DataStore.WriteOutcome inMemoryBack = b.mergeInMemory();
 
             assertThat(unchanged.filesWritten()).isZero();
+            assertThat(unchanged.bytesWritten()).isZero();
             assertThat(unchanged.unchanged()).isEqualTo(252); // NYSE trading days of 2024
             assertThat(changed.filesWritten()).isEqualTo(1);
             assertThat(changed.updated()).isEqualTo(1);
             assertThat(changedBack.updated()).isEqualTo(1);
+            // The same work without the disk: the same outcome, byte for byte.
+            assertThat(inMemory).isEqualTo(changed);
+            assertThat(inMemoryBack).isEqualTo(changedBack);
         } finally {
             b.tearDown();
         }
@@ -70,6 +75,7 @@ class BenchmarksSmokeTest {
             RunRecord again = b.reRun();
             b.removeFreshStore();
 
+            // 251 days asked for and their lookback day, all in one partition per ticker.
             assertThat(first.totals().written()).isEqualTo(3 * 252);
             assertThat(first.totals().filesWritten()).isEqualTo(3);
             assertThat(first.warnings()).isEmpty(); // the lookback day was replayed too

@@ -94,10 +94,14 @@ final class AggregatesClient {
                 + "?adjusted=" + adjusted + "&sort=asc&limit=" + settings.pageLimit());
     }
 
-    /** {@code /v2/aggs/grouped/locale/us/market/stocks/{date}}: every US stock's daily bar for one date. */
+    /**
+     * {@code /v2/aggs/grouped/locale/us/market/stocks/{date}}: every US stock's daily bar for one date. OTC
+     * securities are asked for too (Polygon leaves them out by default, the per-ticker endpoint does not): a ticker
+     * missing from this answer must mean "no bar that day", or its day would be taken as answered without one.
+     */
     URI groupedUri(LocalDate date, boolean adjusted) {
         return URI.create(settings.base() + "/v2/aggs/grouped/locale/us/market/stocks/" + date
-                + "?adjusted=" + adjusted);
+                + "?adjusted=" + adjusted + "&include_otc=true");
     }
 
     /**

@@ -102,6 +102,7 @@ final class FetchRun {
                 long toMs = MarketTime.startOfDayMs(range.to().plusDays(1));
                 PageParser.Target target = PageParser.Target.ticker(ticker, request.timespan(), request.adjusted());
                 boolean[] delayed = {warned};
+                boolean[] undelivered = {false};
                 client.fetchChain(client.tickerUri(range, request.timespan(), request.adjusted()), target, page -> {
                     if ("DELAYED".equals(page.status()) && !delayed[0]) {
                         delayed[0] = true;
@@ -109,6 +110,7 @@ final class FetchRun {
                                 + ": the plan serves delayed data, recent bars may be missing or late"));
                     }
                     for (SourceEvent.Invalid invalid : page.invalid()) {
+                        undelivered[0] = true;
                         emit(invalid);
                     }
                     List<RawBar> inRange = within(page.bars(), fromMs, toMs);
@@ -117,8 +119,12 @@ final class FetchRun {
                     }
                 });
                 warned = delayed[0];
-                // The whole chain was answered: days in the range without a bar have none upstream.
-                emit(new SourceEvent.Covered(request.partition(ticker), range.from(), range.to()));
+                // The whole chain was answered: days in the range without a bar have none upstream. Not so when a
+                // record could not be delivered (its day may be unknown): then the range stays unanswered, and an
+                // incremental run asks for it again instead of taking that day for one without a bar.
+                if (!undelivered[0]) {
+                    emit(new SourceEvent.Covered(request.partition(ticker), range.from(), range.to()));
+                }
             }
             emit(new SourceEvent.PartitionDone(request.partition(ticker)));
         } catch (FetchFailure failure) {
@@ -192,9 +198,14 @@ final class FetchRun {
                     emit(inv);
                 }
                 if (!mine.isEmpty()) {
-                    emit(new SourceEvent.Bars(request.partition(state.ticker), mine, offset(mine)));
+                    // Dates answer in any order: the offset is the latest date delivered so far, never an earlier one.
+                    state.throughMs = Math.max(state.throughMs, latestStart(mine));
+                    emit(new SourceEvent.Bars(request.partition(state.ticker), mine, through(state.throughMs)));
                 }
-                emit(new SourceEvent.Covered(request.partition(state.ticker), date, date));
+                // A wanted ticker's record that could not be delivered leaves its date unanswered for it.
+                if (!invalid.containsKey(state.ticker)) {
+                    emit(new SourceEvent.Covered(request.partition(state.ticker), date, date));
+                }
                 if (--state.remainingDates == 0) {
                     emit(new SourceEvent.PartitionDone(request.partition(state.ticker)));
                 }
@@ -337,11 +348,19 @@ final class FetchRun {
 
     /** The last trading date delivered, as the position within the partition. */
     private static SourceOffset offset(List<RawBar> bars) {
+        return through(latestStart(bars));
+    }
+
+    private static SourceOffset through(long startMs) {
+        return new SourceOffset(Map.of("through", MarketTime.tradingDate(startMs).toString()));
+    }
+
+    private static long latestStart(List<RawBar> bars) {
         long last = Long.MIN_VALUE;
         for (RawBar bar : bars) {
             last = Math.max(last, bar.startMs());
         }
-        return new SourceOffset(Map.of("through", MarketTime.tradingDate(last).toString()));
+        return last;
     }
 
     private static ThreadFactory daemonThreads() {
@@ -354,11 +373,15 @@ final class FetchRun {
         };
     }
 
-    /** Grouped plan: how many of a ticker's dates are still outstanding, and whether one of them failed. */
+    /**
+     * Grouped plan: how many of a ticker's dates are still outstanding, whether one of them failed, and the latest
+     * bar delivered (its offset). Guarded by its own lock.
+     */
     private static final class TickerState {
         final String ticker;
         int remainingDates;
         boolean failed;
+        long throughMs = Long.MIN_VALUE;
 
         TickerState(String ticker, int remainingDates) {
             this.ticker = ticker;

@@ -5,6 +5,7 @@ import static dev.tickeretl.polygon.Fixtures.fast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tickeretl.spi.OffsetReader;
 import dev.tickeretl.spi.SourceEvent;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +49,7 @@ class CloseTest {
             polygon.answer("MSFT", new MockResponse.Builder().code(503).build());
             PolygonSource source = fast(server).backoff(Duration.ofSeconds(20), Duration.ofSeconds(20))
                     .retryBudget(Duration.ofMinutes(1)).build();
-            source.start(days("AAPL", "MSFT"));
+            source.start(days("AAPL", "MSFT"), OffsetReader.EMPTY);
             awaitRequests(polygon, 2);
             assertThat(fetchThreads()).isNotEmpty();
 
@@ -73,7 +74,7 @@ class CloseTest {
             polygon.answer("AAPL", new MockResponse.Builder(Json.ok("AAPL", Fixtures.D1))
                     .headersDelay(10, TimeUnit.SECONDS).build());
             PolygonSource source = fast(server).requestTimeout(Duration.ofSeconds(30)).build();
-            source.start(days("AAPL"));
+            source.start(days("AAPL"), OffsetReader.EMPTY);
             awaitRequests(polygon, 1);
 
             source.close();
@@ -104,6 +105,6 @@ class CloseTest {
         PolygonSource source = PolygonSource.builder().requireKey(false).baseUrl("http://127.0.0.1:9").build();
         assertThatThrownBy(() -> source.poll(Duration.ZERO)).isInstanceOf(IllegalStateException.class);
         source.close();
-        assertThatThrownBy(() -> source.start(days("AAPL"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> source.start(days("AAPL"), OffsetReader.EMPTY)).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -46,10 +46,11 @@ class ConcurrencyTest {
 
             Drained run;
             try (PolygonSource source = fast(server).concurrency(3).build()) {
-                run = Drained.run(source, new SourceRequest(Timespan.DAY, true, ranges));
+                run = Drained.run(source, SourceRequest.bounded(Timespan.DAY, true, ranges));
             }
 
             assertThat(run.done()).hasSize(12);
+            assertThat(run.covered()).hasSize(12);
             // Three requests met in the server at once (they overlap) and never a fourth (the bound holds).
             assertThat(maxInFlight.get()).isEqualTo(3);
         }

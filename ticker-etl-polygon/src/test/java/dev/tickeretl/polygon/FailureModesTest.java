@@ -12,7 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tickeretl.MarketTime;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.spi.RawBar;
-import dev.tickeretl.spi.RequestStats;
+import dev.tickeretl.spi.SourceEvent;
+import dev.tickeretl.spi.SourcePartition;
+import dev.tickeretl.RequestStats;
 import dev.tickeretl.spi.SourceRequest;
 import dev.tickeretl.spi.TickerRange;
 import java.time.Duration;
@@ -81,6 +83,7 @@ class FailureModesTest {
         assertThat(run.failed()).isEmpty();
         assertThat(run.done()).containsExactly("AAPL");
         assertThat(run.bars("AAPL")).hasSize(4);
+        assertThat(run.progress("AAPL")).containsExactly(run.span("AAPL", D1, D4), run.partitionDone("AAPL"));
         List<ScriptedPolygon.Arrival> arrivals = polygon.arrivals("AAPL");
         assertThat(arrivals).hasSize(2);
         assertThat(arrivals.get(1).nanoTime() - arrivals.get(0).nanoTime())
@@ -103,6 +106,7 @@ class FailureModesTest {
 
         assertThat(run.done()).containsExactly("AAPL");
         assertThat(run.bars("AAPL")).hasSize(4);
+        assertThat(run.progress("AAPL")).containsExactly(run.span("AAPL", D1, D4), run.partitionDone("AAPL"));
         List<ScriptedPolygon.Arrival> arrivals = polygon.arrivals("AAPL");
         assertThat(arrivals).hasSize(2);
         // An HTTP-date has whole seconds: "now + 2 s" truncated is still more than one second away.
@@ -120,6 +124,7 @@ class FailureModesTest {
         assertThat(run.failed()).isEmpty();
         assertThat(run.bars("AAPL")).hasSize(4);
         assertThat(polygon.arrivals("AAPL")).hasSize(3);
+        assertThat(run.progress("AAPL")).containsExactly(run.span("AAPL", D1, D4), run.partitionDone("AAPL"));
         assertThat(stats.rateLimited()).isEqualTo(2);
         assertThat(stats.retries()).isEqualTo(2);
         assertThat(stats.requests()).isEqualTo(3);
@@ -136,6 +141,7 @@ class FailureModesTest {
         assertThat(run.bars("AAPL")).extracting(RawBar::startMs).containsExactly(
                 MarketTime.startOfDayMs(D1), MarketTime.startOfDayMs(D2), MarketTime.startOfDayMs(D3),
                 MarketTime.startOfDayMs(D4));
+        assertThat(run.progress("AAPL")).containsExactly(run.span("AAPL", D1, D4), run.partitionDone("AAPL"));
         assertThat(stats.retries()).isEqualTo(3);
         assertThat(stats.rateLimited()).isZero();
     }
@@ -151,6 +157,7 @@ class FailureModesTest {
         assertThat(run.failed()).isEmpty();
         assertThat(run.bars("AAPL")).hasSize(4);
         assertThat(polygon.arrivals("AAPL")).hasSize(2);
+        assertThat(run.progress("AAPL")).containsExactly(run.span("AAPL", D1, D4), run.partitionDone("AAPL"));
         // Cut at the request-timeout, not after the slow body finally arrived.
         assertThat(run.elapsed()).isLessThan(Duration.ofMillis(2500));
     }
@@ -164,6 +171,7 @@ class FailureModesTest {
         assertThat(run.failed()).isEmpty();
         assertThat(run.bars("AAPL")).hasSize(4);
         assertThat(polygon.arrivals("AAPL")).hasSize(2);
+        assertThat(run.progress("AAPL")).containsExactly(run.span("AAPL", D1, D4), run.partitionDone("AAPL"));
     }
 
     @Test
@@ -174,6 +182,7 @@ class FailureModesTest {
 
         assertThat(run.done()).isEmpty();
         assertThat(run.barEvents()).isEmpty();
+        assertThat(run.covered()).isEmpty();
         assertThat(run.failed()).containsOnlyKeys("AAPL");
         assertThat(run.failed().get("AAPL")).contains("/v2/aggs/ticker/AAPL/range/1/day/2024-01-02/2024-01-05")
                 .contains("gave up after").contains("truncated body");
@@ -190,6 +199,7 @@ class FailureModesTest {
         Drained run = fetch(fast(server).retryBudget(Duration.ofMillis(300)), days("AAPL"));
 
         assertThat(run.barEvents()).isEmpty();
+        assertThat(run.covered()).isEmpty();
         assertThat(run.failed().get("AAPL")).contains("truncated body (the JSON ends early)").contains("gave up after");
         assertThat(polygon.arrivals("AAPL").size()).isGreaterThan(1);
     }
@@ -202,6 +212,7 @@ class FailureModesTest {
 
         assertThat(run.barEvents()).isEmpty();
         assertThat(run.done()).isEmpty();
+        assertThat(run.covered()).isEmpty();
         assertThat(run.failed().get("AAPL")).contains("malformed JSON").contains("gave up after");
         assertThat(polygon.arrivals("AAPL").size()).isGreaterThan(1);
     }
@@ -214,6 +225,7 @@ class FailureModesTest {
 
         assertThat(run.failed()).isEmpty();
         assertThat(run.bars("AAPL")).hasSize(4);
+        assertThat(run.progress("AAPL")).containsExactly(run.span("AAPL", D1, D4), run.partitionDone("AAPL"));
     }
 
     @Test
@@ -224,6 +236,7 @@ class FailureModesTest {
         Drained run = fetch(fast(server).retryBudget(Duration.ofMillis(300)), days("AAPL"));
 
         assertThat(run.done()).isEmpty();
+        assertThat(run.covered()).isEmpty();
         assertThat(run.failed().get("AAPL")).contains("HTML page instead of JSON").contains("gave up after");
         assertThat(polygon.arrivals("AAPL").size()).isGreaterThan(1);
     }
@@ -238,6 +251,7 @@ class FailureModesTest {
 
         assertThat(run.failed()).isEmpty();
         assertThat(run.bars("AAPL")).hasSize(4);
+        assertThat(run.progress("AAPL")).containsExactly(run.span("AAPL", D1, D4), run.partitionDone("AAPL"));
     }
 
     @Test
@@ -251,6 +265,7 @@ class FailureModesTest {
         assertThat(run.failed()).containsOnlyKeys("AAPL");
         assertThat(run.failed().get("AAPL")).contains("status ERROR").contains("Could not parse the time parameter");
         assertThat(run.done()).containsExactly("MSFT");
+        assertThat(run.covered()).containsExactly(run.span("MSFT", D1, D4));
         assertThat(polygon.arrivals("AAPL")).hasSize(1);
     }
 
@@ -266,6 +281,7 @@ class FailureModesTest {
         assertThat(run.failure().getMessage()).contains("HTTP 401").contains("POLYGON_API_KEY")
                 .contains("MASSIVE_API_KEY").doesNotContain(KEY);
         assertThat(run.done()).isEmpty();
+        assertThat(run.covered()).isEmpty();
         Thread.sleep(200);
         assertThat(polygon.arrivals()).hasSize(1);
         assertThat(stats.retries()).isZero();
@@ -310,6 +326,8 @@ class FailureModesTest {
         assertThat(run.failed().get("ZZZZ")).contains("HTTP 404 Not Found")
                 .contains("/v2/aggs/ticker/ZZZZ/range/1/day/").contains("Ticker not found");
         assertThat(run.done()).containsExactlyInAnyOrder("MSFT", "NVDA");
+        assertThat(run.covered("ZZZZ")).isEmpty();
+        assertThat(run.progress("MSFT")).containsExactly(run.span("MSFT", D1, D4), run.partitionDone("MSFT"));
         assertThat(run.bars("MSFT")).hasSize(4);
         assertThat(polygon.arrivals("ZZZZ")).hasSize(1);
     }
@@ -324,6 +342,7 @@ class FailureModesTest {
         assertThat(run.failed()).containsOnlyKeys("AAPL");
         assertThat(run.failed().get("AAPL")).contains("HTTP 400 Bad Request").contains("limit is out of range");
         assertThat(run.done()).containsExactly("MSFT");
+        assertThat(run.covered()).containsExactly(run.span("MSFT", D1, D4));
         assertThat(polygon.arrivals("AAPL")).hasSize(1);
     }
 
@@ -336,6 +355,8 @@ class FailureModesTest {
 
         assertThat(run.bars("AAPL")).hasSize(2);
         assertThat(run.done()).containsExactly("AAPL");
+        // Answered all the same: the core re-asks an answer given before the session settled.
+        assertThat(run.progress("AAPL")).containsExactly(run.span("AAPL", D1, D4), run.partitionDone("AAPL"));
         assertThat(run.warnings()).singleElement().satisfies(w -> {
             assertThat(w.ticker()).isEqualTo("AAPL");
             assertThat(w.message()).contains("DELAYED");
@@ -352,6 +373,8 @@ class FailureModesTest {
         assertThat(run.failed()).isEmpty();
         assertThat(run.barEvents()).isEmpty();
         assertThat(run.done()).containsExactly("AAPL");
+        // "No bars" is an answer: these days are covered, so an incremental run does not ask for them again.
+        assertThat(run.progress("AAPL")).containsExactly(run.span("AAPL", D1, D4), run.partitionDone("AAPL"));
         assertThat(polygon.arrivals("AAPL")).hasSize(1);
     }
 
@@ -362,6 +385,7 @@ class FailureModesTest {
         Drained run = fetch(fast(server).retryBudget(Duration.ofMillis(300)), days("AAPL"));
 
         assertThat(run.done()).isEmpty();
+        assertThat(run.covered()).isEmpty();
         assertThat(run.failed().get("AAPL")).contains("without results").contains("gave up after");
     }
 
@@ -381,6 +405,9 @@ class FailureModesTest {
         });
         assertThat(run.done()).containsExactly("AAPL");
         assertThat(run.failed()).isEmpty();
+        // D2 has a bar upstream that could not be delivered: the range must not count as answered, or an
+        // incremental run would take D2 for a day without a bar and never ask for it again.
+        assertThat(run.progress("AAPL")).containsExactly(run.partitionDone("AAPL"));
     }
 
     @Test
@@ -388,7 +415,7 @@ class FailureModesTest {
         String lean = "{\"c\":10.5,\"h\":11,\"l\":9.25,\"o\":10,\"t\":" + MarketTime.startOfDayMs(D1)
                 + ",\"v\":1234.5}";
         polygon.answer("AAPL", Json.json(200, Json.page("AAPL", "OK", null, lean)));
-        SourceRequest unadjusted = new SourceRequest(Timespan.DAY, false, List.of(new TickerRange("AAPL", D1, D4)));
+        SourceRequest unadjusted = SourceRequest.bounded(Timespan.DAY, false, List.of(new TickerRange("AAPL", D1, D4)));
 
         Drained run = fetch(fast(server), unadjusted);
 
@@ -396,6 +423,8 @@ class FailureModesTest {
                 10, 11, 9.25, 10.5, 1234.5, null, null, false));
         assertThat(polygon.arrivals("AAPL").get(0).target()).contains("adjusted=false").contains("sort=asc")
                 .contains("limit=50000");
+        assertThat(run.progress("AAPL")).containsExactly(new SourceEvent.Covered(
+                new SourcePartition("AAPL", Timespan.DAY, false), D1, D4), run.partitionDone("AAPL"));
     }
 
     @Test
@@ -409,6 +438,7 @@ class FailureModesTest {
         assertThat(run.failed().get("AAPL")).contains("HTTP 503 Service Unavailable")
                 .contains("retry budget PT0.4S").contains("gave up after");
         assertThat(run.done()).containsExactly("MSFT");
+        assertThat(run.covered()).containsExactly(run.span("MSFT", D1, D4));
         assertThat(polygon.arrivals("AAPL").size()).isGreaterThan(2);
         assertThat(stats.failedRequests()).isEqualTo(1);
     }
@@ -421,6 +451,7 @@ class FailureModesTest {
 
         assertThat(run.failed().get("AAPL")).contains("HTTP 429 Too Many Requests").contains("Retry-After")
                 .contains("3600");
+        assertThat(run.covered()).isEmpty();
         assertThat(polygon.arrivals("AAPL")).hasSize(1);
         assertThat(run.elapsed()).isLessThan(Duration.ofSeconds(2));
     }
@@ -432,6 +463,7 @@ class FailureModesTest {
         Drained run = fetch(fast(server).retryBudget(Duration.ZERO), days("AAPL"));
 
         assertThat(run.failed().get("AAPL")).contains("HTTP 503").contains("gave up after 1 attempt ");
+        assertThat(run.covered()).isEmpty();
         assertThat(polygon.arrivals("AAPL")).hasSize(1);
     }
 
@@ -449,5 +481,6 @@ class FailureModesTest {
 
         assertThat(run.bars("AAPL")).hasSize(2);
         assertThat(run.failed()).isEmpty();
+        assertThat(run.progress("AAPL")).containsExactly(run.span("AAPL", D1, D4), run.partitionDone("AAPL"));
     }
 }

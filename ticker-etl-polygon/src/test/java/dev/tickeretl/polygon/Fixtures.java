@@ -40,7 +40,7 @@ final class Fixtures {
 
     /** Daily bars D1..D4 for each ticker. */
     static SourceRequest days(String... tickers) {
-        return new SourceRequest(Timespan.DAY, true,
+        return SourceRequest.bounded(Timespan.DAY, true,
                 Arrays.stream(tickers).map(t -> new TickerRange(t, D1, D4)).toList());
     }
 }

@@ -11,8 +11,11 @@ import static dev.tickeretl.polygon.Fixtures.fast;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickeretl.MarketTime;
+import dev.tickeretl.Timespan;
 import dev.tickeretl.spi.RawBar;
 import dev.tickeretl.spi.SourceEvent;
+import dev.tickeretl.spi.SourceRequest;
+import dev.tickeretl.spi.TickerRange;
 import java.util.List;
 import java.util.Map;
 import mockwebserver3.MockWebServer;
@@ -65,10 +68,13 @@ class PaginationTest {
         assertThat(run.bars("AAPL")).extracting(RawBar::startMs).containsExactly(MarketTime.startOfDayMs(D1),
                 MarketTime.startOfDayMs(D2), MarketTime.startOfDayMs(D3), MarketTime.startOfDayMs(D4));
         assertThat(run.barEvents()).extracting(SourceEvent.Bars::offset).extracting(o -> o.position())
-                .containsExactly(Map.of("ticker", "AAPL", "through", "2024-01-02"),
-                        Map.of("ticker", "AAPL", "through", "2024-01-04"),
-                        Map.of("ticker", "AAPL", "through", "2024-01-05"));
-        assertThat(run.events().get(run.events().size() - 1)).isEqualTo(new SourceEvent.TickerDone("AAPL"));
+                .containsExactly(Map.of("through", "2024-01-02"),
+                        Map.of("through", "2024-01-04"),
+                        Map.of("through", "2024-01-05"));
+        // Covered only once the last page is in, then done.
+        assertThat(run.events().subList(run.events().size() - 2, run.events().size()))
+                .containsExactly(run.span("AAPL", D1, D4), run.partitionDone("AAPL"));
+        assertThat(run.progress("AAPL")).containsExactly(run.span("AAPL", D1, D4), run.partitionDone("AAPL"));
         List<ScriptedPolygon.Arrival> arrivals = polygon.arrivals();
         assertThat(arrivals).extracting(ScriptedPolygon.Arrival::route).containsExactly("AAPL", "p2", "p3");
         assertThat(arrivals).extracting(ScriptedPolygon.Arrival::authorization).containsOnly("Bearer " + KEY);
@@ -91,6 +97,9 @@ class PaginationTest {
         assertThat(run.failed().get("AAPL")).contains("next_url").contains("not followed")
                 .contains(":" + elsewhere.getPort()).doesNotContain("cursor");
         assertThat(run.done()).containsExactly("MSFT");
+        // The first page's bar came, but the chain did not end: nothing of AAPL's range counts as answered.
+        assertThat(run.bars("AAPL")).hasSize(1);
+        assertThat(run.covered()).containsExactly(run.span("MSFT", D1, D4));
         assertThat(elsewhere.getRequestCount()).isZero();
         assertThat(other.arrivals()).isEmpty();
     }
@@ -112,6 +121,7 @@ class PaginationTest {
         assertThat(run.failed()).containsOnlyKeys("AAPL", "MSFT");
         assertThat(run.failed().get("AAPL")).contains("https://api.polygon.io:443").contains("not followed");
         assertThat(run.failed().get("MSFT")).contains("https://").contains("not followed");
+        assertThat(run.covered()).isEmpty();
         assertThat(polygon.arrivals()).extracting(ScriptedPolygon.Arrival::route).containsOnly("AAPL", "MSFT");
     }
 
@@ -128,6 +138,8 @@ class PaginationTest {
 
         assertThat(run.done()).isEmpty();
         assertThat(run.failed().get("AAPL")).contains("cursor loop").contains("page 3");
+        assertThat(run.bars("AAPL")).hasSize(3);
+        assertThat(run.covered()).isEmpty();
         assertThat(polygon.arrivals()).extracting(ScriptedPolygon.Arrival::route).containsExactly("AAPL", "p2", "p3");
     }
 
@@ -143,6 +155,7 @@ class PaginationTest {
         }
 
         assertThat(run.bars("AAPL")).hasSize(2);
+        assertThat(run.progress("AAPL")).containsExactly(run.span("AAPL", D1, D4), run.partitionDone("AAPL"));
         assertThat(polygon.arrivals()).extracting(ScriptedPolygon.Arrival::route).containsExactly("AAPL", "p2", "p2");
         assertThat(polygon.arrivals()).extracting(ScriptedPolygon.Arrival::authorization)
                 .containsOnly("Bearer " + KEY);
@@ -151,9 +164,8 @@ class PaginationTest {
     @Test
     void aTickerWithTwoRangesIsDoneOnlyAfterBoth() throws Exception {
         polygon.answer("AAPL", Json.ok("AAPL", D1), Json.ok("AAPL", D4));
-        dev.tickeretl.spi.SourceRequest gaps = new dev.tickeretl.spi.SourceRequest(dev.tickeretl.Timespan.DAY, true,
-                List.of(new dev.tickeretl.spi.TickerRange("AAPL", D1, D1),
-                        new dev.tickeretl.spi.TickerRange("AAPL", D4, D4)));
+        SourceRequest gaps = SourceRequest.bounded(Timespan.DAY, true,
+                List.of(new TickerRange("AAPL", D1, D1), new TickerRange("AAPL", D4, D4)));
 
         Drained run;
         try (PolygonSource source = fast(server).build()) {
@@ -165,6 +177,45 @@ class PaginationTest {
                 "/v2/aggs/ticker/AAPL/range/1/day/2024-01-05/2024-01-05?adjusted=true&sort=asc&limit=50000");
         assertThat(run.bars("AAPL")).hasSize(2);
         assertThat(run.done()).containsExactly("AAPL");
-        assertThat(run.events().get(run.events().size() - 1)).isEqualTo(new SourceEvent.TickerDone("AAPL"));
+        assertThat(run.events().get(run.events().size() - 1)).isEqualTo(run.partitionDone("AAPL"));
+        // Each range is covered when its own chain has ended; the days between them were not asked for.
+        assertThat(run.progress("AAPL")).containsExactly(run.span("AAPL", D1, D1), run.span("AAPL", D4, D4),
+                run.partitionDone("AAPL"));
+    }
+
+    @Test
+    void aChainThatFailsOnALaterPageCoversNoneOfItsRangeThoughEarlierPagesDeliveredBars() throws Exception {
+        polygon.answer("AAPL", Json.json(200, Json.page("AAPL", "OK", next(server, "p2"), Json.bar(D1, 101),
+                Json.bar(D2, 102))));
+        polygon.answer("p2", Json.json(404, "{\"status\":\"NOT_FOUND\",\"message\":\"cursor expired\"}"));
+        polygon.answer("MSFT", Json.ok("MSFT", D1, D2, D3, D4));
+
+        Drained run;
+        try (PolygonSource source = fast(server).build()) {
+            run = Drained.run(source, days("AAPL", "MSFT"));
+        }
+
+        assertThat(run.bars("AAPL")).hasSize(2);
+        assertThat(run.failed().get("AAPL")).contains("HTTP 404").contains("cursor expired");
+        // D1 and D2 arrived, D3 and D4 may be on the page that failed: no day of the range is answered.
+        assertThat(run.progress("AAPL")).singleElement().isInstanceOf(SourceEvent.PartitionFailed.class);
+        assertThat(run.progress("MSFT")).containsExactly(run.span("MSFT", D1, D4), run.partitionDone("MSFT"));
+    }
+
+    @Test
+    void aTickerWhoseSecondRangeFailsIsCoveredForTheFirstRangeOnlyAndFails() throws Exception {
+        polygon.answer("AAPL", Json.ok("AAPL", D1), Json.json(404, "{\"status\":\"NOT_FOUND\"}"));
+        SourceRequest gaps = SourceRequest.bounded(Timespan.DAY, true,
+                List.of(new TickerRange("AAPL", D1, D1), new TickerRange("AAPL", D4, D4)));
+
+        Drained run;
+        try (PolygonSource source = fast(server).build()) {
+            run = Drained.run(source, gaps);
+        }
+
+        assertThat(run.progress("AAPL")).hasSize(2);
+        assertThat(run.progress("AAPL").get(0)).isEqualTo(run.span("AAPL", D1, D1));
+        assertThat(run.progress("AAPL").get(1)).isInstanceOf(SourceEvent.PartitionFailed.class);
+        assertThat(run.failed().get("AAPL")).contains("/v2/aggs/ticker/AAPL/range/1/day/2024-01-05/2024-01-05");
     }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tickeretl.internal.Providers;
+import dev.tickeretl.spi.ProviderContext;
 import dev.tickeretl.spi.Source;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class ProviderOptionsTest {
@@ -25,8 +27,13 @@ class ProviderOptionsTest {
         return new PolygonSourceProvider(env::get);
     }
 
+    /** Opens the source as the pipeline does: options in a {@link ProviderContext}. */
+    private static Source open(PolygonSourceProvider provider, Map<String, String> options) {
+        return provider.open(ProviderContext.of(options));
+    }
+
     private static Settings settings(Map<String, String> options, Map<String, String> env) {
-        return ((PolygonSource) provider(env).open(options)).settings();
+        return ((PolygonSource) open(provider(env), options)).settings();
     }
 
     @Test
@@ -64,7 +71,6 @@ class ProviderOptionsTest {
         options.put("plan", "grouped");
         options.put("min-backoff", "PT0.1S");
         options.put("max-backoff", "PT3S");
-        options.put("some-other-source-option", "ignored");
 
         Settings s = settings(options, NO_ENV);
 
@@ -79,6 +85,35 @@ class ProviderOptionsTest {
         assertThat(s.maxBackoff()).isEqualTo(Duration.ofSeconds(3));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"base-url", "api-key", "require-key", "max-requests-per-minute", "rate-limit",
+            "retry-budget", "request-timeout", "concurrency", "page-limit", "plan", "min-backoff", "max-backoff"})
+    void everyDocumentedOptionIsKnown(String key) {
+        // Blank counts as absent, so only the check for unknown options could reject this.
+        Settings s = settings(Map.of(key, " "), Map.of("POLYGON_API_KEY", KEY));
+
+        assertThat(s.baseUrl()).hasToString(PolygonSource.DEFAULT_BASE_URL);
+    }
+
+    @Test
+    void anUnknownOptionIsRejectedNamingItAndTheKnownOnes() {
+        // A typo must not fall back to a default silently: this one would run without the client-side limit.
+        assertThatThrownBy(() -> open(provider(Map.of("POLYGON_API_KEY", KEY)),
+                Map.of("max-request-per-minute", "5", "concurrency", "2")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("max-request-per-minute: not an option of the polygon source")
+                .hasMessageContaining("max-requests-per-minute")
+                .hasMessageContaining("base-url");
+    }
+
+    @Test
+    void aMisspelledKeyOptionIsNamedBeforeTheMissingKeyAndItsValueIsNotEchoed() {
+        assertThatThrownBy(() -> open(provider(NO_ENV), Map.of("apikey", KEY)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("apikey: not an option")
+                .hasMessageNotContaining(KEY);
+    }
+
     @Test
     void maxRequestsPerMinuteIsARollingMinute() {
         Settings s = settings(Map.of("max-requests-per-minute", "5", "plan", "per-ticker"),
@@ -90,7 +125,7 @@ class ProviderOptionsTest {
 
     @Test
     void missingKeyIsAClearErrorNamingBothVariables() {
-        assertThatThrownBy(() -> provider(NO_ENV).open(Map.of()))
+        assertThatThrownBy(() -> open(provider(NO_ENV), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("api-key:")
                 .hasMessageContaining("POLYGON_API_KEY")
@@ -106,15 +141,15 @@ class ProviderOptionsTest {
             polygon.answer("AAPL", Json.ok("AAPL", D1));
             Map<String, String> options = Map.of("base-url", base(server), "plan", "per-ticker");
 
-            try (Source both = provider(Map.of("POLYGON_API_KEY", "polygon-key", "MASSIVE_API_KEY", "massive-key"))
-                    .open(options)) {
+            try (Source both = open(provider(Map.of("POLYGON_API_KEY", "polygon-key",
+                    "MASSIVE_API_KEY", "massive-key")), options)) {
                 Drained.run(both, days("AAPL"));
             }
-            try (Source massive = provider(Map.of("MASSIVE_API_KEY", "massive-key")).open(options)) {
+            try (Source massive = open(provider(Map.of("MASSIVE_API_KEY", "massive-key")), options)) {
                 Drained.run(massive, days("AAPL"));
             }
-            try (Source explicit = provider(Map.of("POLYGON_API_KEY", "polygon-key"))
-                    .open(Map.of("base-url", base(server), "api-key", "option-key"))) {
+            try (Source explicit = open(provider(Map.of("POLYGON_API_KEY", "polygon-key")),
+                    Map.of("base-url", base(server), "api-key", "option-key"))) {
                 Drained.run(explicit, days("AAPL"));
             }
 
@@ -132,7 +167,7 @@ class ProviderOptionsTest {
             polygon.answer("AAPL", Json.ok("AAPL", D1));
 
             Drained run;
-            try (Source source = provider(NO_ENV).open(Map.of("base-url", base(server), "require-key", "false"))) {
+            try (Source source = open(provider(NO_ENV), Map.of("base-url", base(server), "require-key", "false"))) {
                 run = Drained.run(source, days("AAPL"));
             }
 
@@ -150,8 +185,8 @@ class ProviderOptionsTest {
             server.start();
             polygon.answer("AAPL", Json.ok("AAPL", D1));
 
-            try (Source source = provider(Map.of("POLYGON_API_KEY", "env-key", "MASSIVE_API_KEY", "other-key"))
-                    .open(Map.of("base-url", base(server), "require-key", "false"))) {
+            try (Source source = open(provider(Map.of("POLYGON_API_KEY", "env-key", "MASSIVE_API_KEY", "other-key")),
+                    Map.of("base-url", base(server), "require-key", "false"))) {
                 Drained.run(source, days("AAPL"));
             }
 
@@ -184,31 +219,31 @@ class ProviderOptionsTest {
     void aBadValueIsRejectedNamingItsKey(String key, String value) {
         Map<String, String> options = Map.of(key, value);
 
-        assertThatThrownBy(() -> provider(Map.of("POLYGON_API_KEY", KEY)).open(options))
+        assertThatThrownBy(() -> open(provider(Map.of("POLYGON_API_KEY", KEY)), options))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(key + ":");
     }
 
     @Test
     void bothRateLimitFormsTogetherAreRejected() {
-        assertThatThrownBy(() -> provider(Map.of("POLYGON_API_KEY", KEY))
-                .open(Map.of("rate-limit", "5/PT2S", "max-requests-per-minute", "5")))
+        assertThatThrownBy(() -> open(provider(Map.of("POLYGON_API_KEY", KEY)),
+                Map.of("rate-limit", "5/PT2S", "max-requests-per-minute", "5")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("rate-limit:").hasMessageContaining("max-requests-per-minute");
     }
 
     @Test
     void minBackoffAboveMaxIsRejected() {
-        assertThatThrownBy(() -> provider(Map.of("POLYGON_API_KEY", KEY))
-                .open(Map.of("min-backoff", "PT10S", "max-backoff", "PT1S")))
+        assertThatThrownBy(() -> open(provider(Map.of("POLYGON_API_KEY", KEY)),
+                Map.of("min-backoff", "PT10S", "max-backoff", "PT1S")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("max-backoff:");
     }
 
     @Test
     void aBaseUrlWithAQueryIsRejectedWithoutEchoingIt() {
-        assertThatThrownBy(() -> provider(NO_ENV)
-                .open(Map.of("base-url", "https://api.polygon.io?apiKey=" + KEY, "require-key", "false")))
+        assertThatThrownBy(() -> open(provider(NO_ENV),
+                Map.of("base-url", "https://api.polygon.io?apiKey=" + KEY, "require-key", "false")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("base-url:")
                 .hasMessageNotContaining(KEY);

@@ -17,7 +17,7 @@ class RequestPlannerTest {
     private static final TradingCalendar NYSE = TradingCalendar.nyse();
 
     private static SourceRequest request(Timespan timespan, int tickers, LocalDate from, LocalDate to) {
-        return new SourceRequest(timespan, true, IntStream.range(0, tickers)
+        return SourceRequest.bounded(timespan, true, IntStream.range(0, tickers)
                 .mapToObj(i -> new TickerRange("T" + i, from, to)).toList());
     }
 
@@ -56,7 +56,7 @@ class RequestPlannerTest {
 
     @Test
     void overlappingRangesShareGroupedDates() {
-        SourceRequest request = new SourceRequest(Timespan.DAY, true, List.of(
+        SourceRequest request = SourceRequest.bounded(Timespan.DAY, true, List.of(
                 new TickerRange("A", LocalDate.of(2025, 3, 3), LocalDate.of(2025, 3, 5)),
                 new TickerRange("B", LocalDate.of(2025, 3, 4), LocalDate.of(2025, 3, 7))));
 

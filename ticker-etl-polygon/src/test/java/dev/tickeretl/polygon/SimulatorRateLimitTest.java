@@ -3,7 +3,7 @@ package dev.tickeretl.polygon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickeretl.Timespan;
-import dev.tickeretl.spi.RequestStats;
+import dev.tickeretl.RequestStats;
 import dev.tickeretl.spi.SourceRequest;
 import dev.tickeretl.spi.TickerRange;
 import dev.tickeretl.testkit.simulator.PolygonSimulator;
@@ -30,13 +30,14 @@ class SimulatorRateLimitTest {
              PolygonSource source = PolygonSource.builder().baseUrl(simulator.baseUrl()).requireKey(false)
                      .rateLimit(5, window).plan(PolygonSource.Plan.PER_TICKER).concurrency(4).build()) {
 
-            Drained run = Drained.run(source, new SourceRequest(Timespan.DAY, true, ranges));
+            Drained run = Drained.run(source, SourceRequest.bounded(Timespan.DAY, true, ranges));
 
             RequestStats stats = source.stats();
             double minimumSeconds = (Math.ceil(20 / 5.0) - 1) * window.toSeconds();
             assertThat(run.failure()).isNull();
             assertThat(run.failed()).isEmpty();
             assertThat(run.done()).hasSize(20);
+            assertThat(run.covered()).hasSize(20);
             assertThat(stats.requests()).isEqualTo(20);
             assertThat(stats.failedRequests()).isZero();
             assertThat(stats.rateLimited()).as("429 answers").isZero();
