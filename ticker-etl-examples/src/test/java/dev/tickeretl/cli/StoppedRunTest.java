@@ -113,7 +113,12 @@ class StoppedRunTest {
         CliRunner.Result resumed = cli("ingest", "--source", "simulator", "--incremental", "--tickers", TICKERS,
                 "--from", "2024-01-02", "--to", "2024-12-31", "--store", store.toString());
         assertThat(resumed.exit()).as(resumed.err()).isZero();
-        String onDisk = Files.readString(Files.list(store.resolve("runs")).sorted().findFirst().orElseThrow());
+        Path killedRecord;
+        try (Stream<Path> records = Files.list(store.resolve("runs"))) {
+            killedRecord = records.filter(f -> f.getFileName().toString().endsWith(".json")
+                    && !f.getFileName().toString().startsWith(".")).sorted().findFirst().orElseThrow();
+        }
+        String onDisk = Files.readString(killedRecord);
         assertThat(onDisk).contains("\"status\" : \"ABANDONED\"").contains("is gone");
     }
 }
