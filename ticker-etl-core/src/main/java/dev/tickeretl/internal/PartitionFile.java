@@ -145,8 +145,8 @@ public final class PartitionFile {
             why = why.substring(0, newline);
         }
         throw new StoreException("store " + store + ": partition " + path + " line " + lineNo
-                + " is not a data-contract bar (" + why + "); move the file away and re-run the ingest to fetch"
-                + " these bars again");
+                + " is not a data-contract bar (" + why + "); move the file away and re-run the ingest of that period"
+                + " (without --incremental) to fetch these bars again");
     }
 
     /** A partition file's bytes: one data-contract JSON object per line, in the given order. */
