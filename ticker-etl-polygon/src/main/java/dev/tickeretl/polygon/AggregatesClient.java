@@ -95,6 +95,15 @@ final class AggregatesClient {
     }
 
     /**
+     * {@code /v2/aggs/ticker/{T}/range/1/minute/{fromMs}/{toMs}}: unadjusted minute bars between two window starts
+     * (Unix ms), as the live feed's are, for repairing a stream's gaps.
+     */
+    URI minuteRangeUri(String ticker, long fromMs, long toMs) {
+        return URI.create(settings.base() + "/v2/aggs/ticker/" + URLEncoder.encode(ticker, StandardCharsets.UTF_8)
+                + "/range/1/minute/" + fromMs + "/" + toMs + "?adjusted=false&sort=asc&limit=" + settings.pageLimit());
+    }
+
+    /**
      * {@code /v2/aggs/grouped/locale/us/market/stocks/{date}}: every US stock's daily bar for one date. OTC
      * securities are asked for too (Polygon leaves them out by default, the per-ticker endpoint does not): a ticker
      * missing from this answer must mean "no bar that day", or its day would be taken as answered without one.

@@ -16,9 +16,25 @@ final class ApiKey {
         this.value = Objects.requireNonNull(value, "value");
     }
 
-    /** The {@code Authorization} header value; the only place the key leaves this class. */
+    /** The {@code Authorization} header value; with {@link #authMessage()} the only places the key leaves. */
     String bearer() {
         return "Bearer " + value;
+    }
+
+    /**
+     * The WebSocket's {@code auth} message: the stream takes the key in its first message, never in a URL or a
+     * header. JSON-escaped, so any key a header can carry is sent intact.
+     */
+    String authMessage() {
+        StringBuilder json = new StringBuilder("{\"action\":\"auth\",\"params\":\"");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                json.append('\\');
+            }
+            json.append(c);
+        }
+        return json.append("\"}").toString();
     }
 
     /** {@code text} with every occurrence of the key masked; a server may echo the key back in an error body. */
