@@ -1,7 +1,7 @@
 package dev.tickeretl.polygon;
 
 import dev.tickeretl.Timespan;
-import dev.tickeretl.testkit.simulator.PolygonSimulator;
+import dev.tickeretl.simulator.PolygonSimulator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,0 +1,383 @@
+package dev.tickeretl.simulator;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tickeretl.Tickers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/**
+ * A Polygon-compatible aggregates server on loopback, for tests, benchmarks and offline runs. It serves
+ * deterministic synthetic bars and can be told to paginate, rate-limit, slow down and fail on purpose.
+ *
+ * <pre>{@code
+ * try (PolygonSimulator sim = PolygonSimulator.builder().seed(7).pageSize(100)
+ *         .rateLimit(5, Duration.ofSeconds(2)).start()) {
+ *     String url = sim.baseUrl() + "/v2/aggs/ticker/AAPL/range/1/day/2024-01-01/2024-12-31";
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>See the package documentation for the endpoints, the data and the error answers.
+ */
+public final class PolygonSimulator implements AutoCloseable {
+
+    /** Results per page unless {@link Builder#pageSize} says otherwise (Polygon's own maximum {@code limit}). */
+    public static final int DEFAULT_PAGE_SIZE = 50_000;
+    /** The seed unless {@link Builder#seed} says otherwise. */
+    public static final long DEFAULT_SEED = 42L;
+    /** How many generated symbols the default universe adds to {@link Tickers#DEFAULTS}. */
+    public static final int SYNTHETIC_UNIVERSE_SIZE = 600;
+
+    private static final List<String> DEFAULT_UNIVERSE = buildDefaultUniverse();
+
+    static {
+        // The JDK server writes headers and body as separate segments; with Nagle's algorithm on, each small answer
+        // then waits for the client's delayed ACK (about 40 ms). The JDK reads this once, at its first HttpServer.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    private final SimulatorConfig config;
+    private final SyntheticMarket market;
+    private final ActiveFaults faults;
+    private final RequestJournal journal;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String baseUrl;
+
+    private PolygonSimulator(SimulatorConfig config, SyntheticMarket market, FaultPlan initialFaults) {
+        this.config = config;
+        this.market = market;
+        this.faults = new ActiveFaults();
+        this.faults.install(initialFaults);
+        this.journal = new RequestJournal(config.requestLogCapacity());
+        try {
+            InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+            this.server = HttpServer.create(new InetSocketAddress(loopback, config.port()), 128);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + config.port(), e);
+        }
+        int port = server.getAddress().getPort();
+        this.baseUrl = "http://127.0.0.1:" + port;
+        this.executor = newExecutor(config.threads(), port);
+        server.createContext("/", new SimulatorHandler(config, market, baseUrl, faults, journal));
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The grouped-daily universe unless {@link Builder#universe} replaces it: {@link Tickers#DEFAULTS} followed by
+     * {@value #SYNTHETIC_UNIVERSE_SIZE} generated four-consonant symbols (the same list in every run).
+     */
+    public static List<String> defaultUniverse() {
+        return DEFAULT_UNIVERSE;
+    }
+
+    /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public long seed() {
+        return config.seed();
+    }
+
+    /** The symbols grouped daily answers with. */
+    public List<String> universe() {
+        return config.universe();
+    }
+
+    /**
+     * The daily bar this simulator serves for {@code ticker} on {@code date}, with overrides and removals applied;
+     * empty on non-trading days, before a {@link Builder#listedSince listing}, for a removed bar or an invalid symbol.
+     * Lets a test know the expected values without an HTTP round trip.
+     */
+    public Optional<SimulatedBar> dailyBar(String ticker, LocalDate date, boolean adjusted) {
+        return market.daily(ticker, Objects.requireNonNull(date, "date"), adjusted);
+    }
+
+    /**
+     * From now on, serve {@code change} applied to the (adjusted) daily bar of {@code ticker} on {@code date}: the
+     * upstream corrected one bar. The unadjusted view is derived from the changed bar; ticker and {@code t} stay.
+     */
+    public void override(String ticker, LocalDate date, UnaryOperator<SimulatedBar> change) {
+        market.override(new SyntheticMarket.DayKey(ticker, date), change);
+    }
+
+    /** From now on, leave out the daily bar of {@code ticker} on {@code date} (in range and grouped answers). */
+    public void removeBar(String ticker, LocalDate date) {
+        market.remove(new SyntheticMarket.DayKey(ticker, date));
+    }
+
+    /** Forgets every {@link #override} and {@link #removeBar}, including those given to the builder. */
+    public void clearOverrides() {
+        market.clearChanges();
+    }
+
+    /** Installs {@code plan} in place of the current one, starting its counts afresh. */
+    public void faults(FaultPlan plan) {
+        faults.install(Objects.requireNonNull(plan, "plan"));
+    }
+
+    /** Scripted faults not yet served. */
+    public int pendingFaults() {
+        return faults.pending();
+    }
+
+    /**
+     * The answered requests, oldest first (at most {@link Builder#requestLogCapacity} of the most recent), with
+     * secrets redacted. A request is logged before its response is sent.
+     */
+    public List<RecordedRequest> requestLog() {
+        return journal.snapshot();
+    }
+
+    /** Requests answered since start (or since {@link #clearRequestLog}), including rejected and faulted ones. */
+    public int requestCount() {
+        return journal.total();
+    }
+
+    /** Empties the request log and resets {@link #requestCount()}. */
+    public void clearRequestLog() {
+        journal.clear();
+    }
+
+    /** Stops listening at once, dropping any exchange in progress. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "PolygonSimulator[" + baseUrl + ", " + config + "]";
+    }
+
+    private static ExecutorService newExecutor(int threads, int port) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory factory = runnable -> {
+            Thread thread = new Thread(runnable, "polygon-simulator-" + port + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), factory);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    private static List<String> buildDefaultUniverse() {
+        // Consonants only, so no generated symbol spells a word; 20^4 = 160 000 codes.
+        String letters = "BCDFGHJKLMNPQRSTVWXZ";
+        long codes = 160_000L;
+        Set<String> symbols = new LinkedHashSet<>(Tickers.DEFAULTS);
+        int target = Tickers.DEFAULTS.size() + SYNTHETIC_UNIVERSE_SIZE;
+        // A stride coprime to the number of codes visits each code at most once.
+        for (long i = 0; symbols.size() < target; i++) {
+            long code = Math.floorMod(i * 7919L + 104_729L, codes);
+            char[] symbol = new char[4];
+            for (int k = 3; k >= 0; k--) {
+                symbol[k] = letters.charAt((int) (code % letters.length()));
+                code /= letters.length();
+            }
+            symbols.add(new String(symbol));
+        }
+        return List.copyOf(symbols);
+    }
+
+    /** Settings for a {@link PolygonSimulator}; {@link #start()} binds the port and begins serving. */
+    public static final class Builder {
+
+        private int port;
+        private long seed = DEFAULT_SEED;
+        private int pageSize = DEFAULT_PAGE_SIZE;
+        private int rateLimitPermits;
+        private Duration rateLimitWindow = Duration.ZERO;
+        private Duration latency = Duration.ZERO;
+        private String requiredKey;
+        private boolean delayed;
+        private List<String> universe = DEFAULT_UNIVERSE;
+        private int threads = 16;
+        private int requestLogCapacity = 10_000;
+        private FaultPlan faults = FaultPlan.none();
+        private final Map<String, LocalDate> listedSince = new HashMap<>();
+        private final Map<SyntheticMarket.DayKey, UnaryOperator<SimulatedBar>> overrides = new HashMap<>();
+        private final Set<SyntheticMarket.DayKey> removed = new HashSet<>();
+
+        private Builder() {
+        }
+
+        /** The loopback port to listen on; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port: must be within 0..65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Same seed, same bars: across query ranges, simulator instances and runs. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Results per page before a {@code next_url}; a request's {@code limit} can only make pages smaller. */
+        public Builder pageSize(int pageSize) {
+            if (pageSize < 1) {
+                throw new IllegalArgumentException("pageSize: must be at least 1, got " + pageSize);
+            }
+            this.pageSize = pageSize;
+            return this;
+        }
+
+        /**
+         * Accept at most {@code requests} in any {@code window}; beyond that answer 429 with {@code Retry-After}
+         * (whole seconds, rounded up) and Polygon's error JSON. Rejected requests do not use up the allowance.
+         */
+        public Builder rateLimit(int requests, Duration window) {
+            if (requests < 1) {
+                throw new IllegalArgumentException("rateLimit requests: must be at least 1, got " + requests);
+            }
+            Objects.requireNonNull(window, "window");
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("rateLimit window: must be positive, got " + window);
+            }
+            this.rateLimitPermits = requests;
+            this.rateLimitWindow = window;
+            return this;
+        }
+
+        /** Delay added before every answer. */
+        public Builder latency(Duration latency) {
+            Objects.requireNonNull(latency, "latency");
+            if (latency.isNegative()) {
+                throw new IllegalArgumentException("latency: must not be negative, got " + latency);
+            }
+            this.latency = latency;
+            return this;
+        }
+
+        /**
+         * Answer 401 unless a request carries {@code Authorization: Bearer <key>}. Without this, any or no key is
+         * accepted. The key is never logged, printed or recorded.
+         */
+        public Builder requireKey(String key) {
+            Objects.requireNonNull(key, "key");
+            if (key.isBlank()) {
+                throw new IllegalArgumentException("key: must not be blank");
+            }
+            this.requiredKey = key;
+            return this;
+        }
+
+        /** The fault plan installed at start (default {@link FaultPlan#none()}). */
+        public Builder faults(FaultPlan plan) {
+            this.faults = Objects.requireNonNull(plan, "plan");
+            return this;
+        }
+
+        /** Answer {@code "status": "DELAYED"} instead of {@code "OK"}, like a plan with delayed data. */
+        public Builder delayed(boolean delayed) {
+            this.delayed = delayed;
+            return this;
+        }
+
+        /**
+         * The symbols grouped daily answers with, in this order (default {@link #defaultUniverse()}). The range
+         * endpoint serves any valid symbol regardless.
+         */
+        public Builder universe(Collection<String> tickers) {
+            Set<String> unique = new LinkedHashSet<>();
+            for (String ticker : tickers) {
+                unique.add(Tickers.requireValid(ticker));
+            }
+            this.universe = List.copyOf(unique);
+            return this;
+        }
+
+        /** {@code ticker} has no bars before {@code date}, as after an IPO. */
+        public Builder listedSince(String ticker, LocalDate date) {
+            listedSince.put(Tickers.requireValid(ticker), Objects.requireNonNull(date, "date"));
+            return this;
+        }
+
+        /** As {@link PolygonSimulator#override}, from the start. */
+        public Builder override(String ticker, LocalDate date, UnaryOperator<SimulatedBar> change) {
+            overrides.put(new SyntheticMarket.DayKey(ticker, date), Objects.requireNonNull(change, "change"));
+            return this;
+        }
+
+        /** As {@link PolygonSimulator#removeBar}, from the start. */
+        public Builder removeBar(String ticker, LocalDate date) {
+            removed.add(new SyntheticMarket.DayKey(ticker, date));
+            return this;
+        }
+
+        /** Worker threads answering requests (default 16); latency holds a thread for its duration. */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads: must be at least 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** How many recent requests {@link PolygonSimulator#requestLog()} keeps (default 10 000). */
+        public Builder requestLogCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("requestLogCapacity: must be at least 1, got " + capacity);
+            }
+            this.requestLogCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * Binds 127.0.0.1 and starts serving.
+         *
+         * @throws UncheckedIOException when the port cannot be bound
+         */
+        public PolygonSimulator start() {
+            SimulatorConfig config = new SimulatorConfig(port, seed, pageSize, rateLimitPermits, rateLimitWindow,
+                    latency, requiredKey, delayed, universe, threads, requestLogCapacity);
+            SyntheticMarket market = new SyntheticMarket(seed, listedSince, overrides, removed);
+            return new PolygonSimulator(config, market, faults);
+        }
+
+        @Override
+        public String toString() {
+            return "PolygonSimulator.Builder[port=" + port + ", seed=" + seed + ", requiresKey="
+                    + (requiredKey != null) + "]";
+        }
+    }
+}
