@@ -1,6 +1,6 @@
 package dev.tickeretl.simulator;
 
-import dev.tickeretl.internal.Providers;
+import dev.tickeretl.polygon.PolygonSourceProvider;
 import dev.tickeretl.spi.RequestStats;
 import dev.tickeretl.spi.Source;
 import dev.tickeretl.spi.SourceEvent;
@@ -9,15 +9,27 @@ import dev.tickeretl.spi.SourceProvider;
 import dev.tickeretl.spi.SourceRequest;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * The offline source ({@code simulator}): starts the Polygon simulator on 127.0.0.1 and reads it through the real
- * Polygon source, so offline runs take the same HTTP, pagination and retry path as online ones. No API key is read
- * or sent. Options: {@code seed} (default 42), {@code latency} (ISO-8601 duration per response), {@code page-size},
- * plus any Polygon source option except {@code base-url} and {@code api-key}.
+ * The offline source ({@code simulator}): starts a {@link PolygonSimulator} on 127.0.0.1 and reads it through the
+ * real Polygon source, so offline runs take the same HTTP, pagination and retry path as online ones. No API key is
+ * read or sent.
+ *
+ * <p>Options: {@code seed} (default 42), {@code latency} (ISO-8601 duration per response), {@code page-size}, plus
+ * the Polygon source's options that shape how it fetches ({@code concurrency}, {@code rate-limit}, {@code plan},
+ * ...). {@code base-url}, {@code api-key} and {@code require-key} are refused with an
+ * {@link IllegalArgumentException} naming the option: the simulator picks its own address and takes no key, so
+ * silently dropping them would hide a mistake (a user who meant to reach a real server).
  */
 public final class SimulatorSourceProvider implements SourceProvider {
+
+    /** Polygon options this source decides itself. */
+    private static final List<String> REFUSED = List.of("base-url", "api-key", "require-key");
+    private static final List<String> OWN = List.of("seed", "latency", "page-size");
 
     @Override
     public String name() {
@@ -26,33 +38,36 @@ public final class SimulatorSourceProvider implements SourceProvider {
 
     @Override
     public Source open(Map<String, String> options) {
+        Map<String, String> given = options == null ? Map.of() : options;
+        for (String key : REFUSED) {
+            if (given.containsKey(key)) {
+                throw new IllegalArgumentException(key + ": not an option of the simulator source, which serves on "
+                        + "127.0.0.1 without a key; use --source polygon to reach another server");
+            }
+        }
         PolygonSimulator.Builder builder = PolygonSimulator.builder();
-        String seed = options.get("seed");
-        if (seed != null) {
-            builder.seed(parse("seed", seed, Long::parseLong));
-        }
-        String latency = options.get("latency");
-        if (latency != null) {
-            builder.latency(parse("latency", latency, Duration::parse));
-        }
-        String pageSize = options.get("page-size");
-        if (pageSize != null) {
-            builder.pageSize(parse("page-size", pageSize, Integer::parseInt));
-        }
+        text(given, "seed").ifPresent(v -> builder.seed(parse("seed", v, Long::parseLong)));
+        text(given, "latency").ifPresent(v -> builder.latency(parse("latency", v, Duration::parse)));
+        text(given, "page-size").ifPresent(v -> builder.pageSize(parse("page-size", v, Integer::parseInt)));
         PolygonSimulator simulator = builder.start();
         try {
-            Map<String, String> polygon = new HashMap<>(options);
-            polygon.keySet().removeAll(java.util.List.of("seed", "latency", "page-size", "api-key"));
+            Map<String, String> polygon = new HashMap<>(given);
+            polygon.keySet().removeAll(OWN);
             polygon.put("base-url", simulator.baseUrl());
             polygon.put("require-key", "false");
-            return new SimulatedSource(Providers.source("polygon").open(polygon), simulator);
+            return new SimulatedSource(new PolygonSourceProvider().open(polygon), simulator);
         } catch (RuntimeException e) {
             simulator.close();
             throw e;
         }
     }
 
-    private static <T> T parse(String key, String value, java.util.function.Function<String, T> parser) {
+    private static Optional<String> text(Map<String, String> options, String key) {
+        String value = options.get(key);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    private static <T> T parse(String key, String value, Function<String, T> parser) {
         try {
             return parser.apply(value);
         } catch (RuntimeException e) {
