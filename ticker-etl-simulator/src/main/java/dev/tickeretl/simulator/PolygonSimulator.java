@@ -45,8 +45,10 @@ public final class PolygonSimulator implements AutoCloseable {
     public static final int DEFAULT_PAGE_SIZE = 50_000;
     /** The seed unless {@link Builder#seed} says otherwise. */
     public static final long DEFAULT_SEED = 42L;
-    /** How many generated symbols the default universe adds to {@link Tickers#DEFAULTS}. */
-    public static final int SYNTHETIC_UNIVERSE_SIZE = 600;
+    /** How many generated symbols the default universe adds to {@link Tickers#DEFAULTS}: enough for 3000-ticker runs. */
+    public static final int SYNTHETIC_UNIVERSE_SIZE = 3_000;
+    /** Real symbols the default universe ends with, for dotted share classes and very high prices. */
+    private static final List<String> NOTABLE_SYMBOLS = List.of("BRK.A", "BRK.B");
 
     private static final List<String> DEFAULT_UNIVERSE = buildDefaultUniverse();
 
@@ -91,8 +93,9 @@ public final class PolygonSimulator implements AutoCloseable {
     }
 
     /**
-     * The grouped-daily universe unless {@link Builder#universe} replaces it: {@link Tickers#DEFAULTS} followed by
-     * {@value #SYNTHETIC_UNIVERSE_SIZE} generated four-consonant symbols (the same list in every run).
+     * The listed symbols unless {@link Builder#universe} replaces them: {@link Tickers#DEFAULTS}, then
+     * {@value #SYNTHETIC_UNIVERSE_SIZE} generated four-consonant symbols (the same list in every run, so the first N
+     * are a stable N-ticker benchmark set), then {@code BRK.A} and {@code BRK.B}.
      */
     public static List<String> defaultUniverse() {
         return DEFAULT_UNIVERSE;
@@ -111,14 +114,18 @@ public final class PolygonSimulator implements AutoCloseable {
         return config.seed();
     }
 
-    /** The symbols grouped daily answers with. */
+    /**
+     * The listed symbols, in grouped-daily order: the only symbols with bars on any endpoint (and, while listed, in
+     * grouped-daily answers). Anything else, such as the typo {@code APPL}, answers {@code resultsCount} 0.
+     */
     public List<String> universe() {
         return config.universe();
     }
 
     /**
      * The daily bar this simulator serves for {@code ticker} on {@code date}, with overrides and removals applied;
-     * empty on non-trading days, before a {@link Builder#listedSince listing}, for a removed bar or an invalid symbol.
+     * empty on non-trading days, outside the ticker's listing ({@link Builder#listedSince},
+     * {@link Builder#delistedAfter}), for a removed bar or a symbol outside the {@link #universe()}.
      * Lets a test know the expected values without an HTTP round trip.
      */
     public Optional<SimulatedBar> dailyBar(String ticker, LocalDate date, boolean adjusted) {
@@ -202,6 +209,8 @@ public final class PolygonSimulator implements AutoCloseable {
         long codes = 160_000L;
         Set<String> symbols = new LinkedHashSet<>(Tickers.DEFAULTS);
         int target = Tickers.DEFAULTS.size() + SYNTHETIC_UNIVERSE_SIZE;
+        // Generated symbols are valid tickers, but avoid the real ones added below.
+        Set<String> reserved = new HashSet<>(NOTABLE_SYMBOLS);
         // A stride coprime to the number of codes visits each code at most once.
         for (long i = 0; symbols.size() < target; i++) {
             long code = Math.floorMod(i * 7919L + 104_729L, codes);
@@ -210,8 +219,12 @@ public final class PolygonSimulator implements AutoCloseable {
                 symbol[k] = letters.charAt((int) (code % letters.length()));
                 code /= letters.length();
             }
-            symbols.add(new String(symbol));
+            String generated = new String(symbol);
+            if (!reserved.contains(generated)) {
+                symbols.add(generated);
+            }
         }
+        symbols.addAll(NOTABLE_SYMBOLS);
         return List.copyOf(symbols);
     }
 
@@ -231,6 +244,7 @@ public final class PolygonSimulator implements AutoCloseable {
         private int requestLogCapacity = 10_000;
         private FaultPlan faults = FaultPlan.none();
         private final Map<String, LocalDate> listedSince = new HashMap<>();
+        private final Map<String, LocalDate> delistedAfter = new HashMap<>();
         private final Map<SyntheticMarket.DayKey, UnaryOperator<SimulatedBar>> overrides = new HashMap<>();
         private final Set<SyntheticMarket.DayKey> removed = new HashSet<>();
 
@@ -314,8 +328,10 @@ public final class PolygonSimulator implements AutoCloseable {
         }
 
         /**
-         * The symbols grouped daily answers with, in this order (default {@link #defaultUniverse()}). The range
-         * endpoint serves any valid symbol regardless.
+         * The listed symbols, in grouped-daily order (default {@link #defaultUniverse()}); every endpoint serves
+         * these and no others. Symbols named only in {@link #listedSince} or {@link #delistedAfter} are added after
+         * them. Real symbols keep their real first trading day (AAPL 1980-12-12, GOOGL 2004-08-19, ...), the others
+         * trade from 1970 unless {@link #listedSince} says otherwise.
          */
         public Builder universe(Collection<String> tickers) {
             Set<String> unique = new LinkedHashSet<>();
@@ -326,9 +342,18 @@ public final class PolygonSimulator implements AutoCloseable {
             return this;
         }
 
-        /** {@code ticker} has no bars before {@code date}, as after an IPO. */
+        /** {@code ticker} lists on {@code date} (an IPO): no bars before it. Adds it to the universe if needed. */
         public Builder listedSince(String ticker, LocalDate date) {
             listedSince.put(Tickers.requireValid(ticker), Objects.requireNonNull(date, "date"));
+            return this;
+        }
+
+        /**
+         * {@code ticker} trades for the last time on {@code lastTradingDate} (a delisting): no bars after it on any
+         * endpoint. Adds it to the universe if needed.
+         */
+        public Builder delistedAfter(String ticker, LocalDate lastTradingDate) {
+            delistedAfter.put(Tickers.requireValid(ticker), Objects.requireNonNull(lastTradingDate, "lastTradingDate"));
             return this;
         }
 
@@ -365,12 +390,14 @@ public final class PolygonSimulator implements AutoCloseable {
         /**
          * Binds 127.0.0.1 and starts serving.
          *
-         * @throws UncheckedIOException when the port cannot be bound
+         * @throws UncheckedIOException     when the port cannot be bound
+         * @throws IllegalArgumentException when a ticker would be delisted before it lists
          */
         public PolygonSimulator start() {
+            Universe listed = Universe.of(universe, listedSince, delistedAfter);
             SimulatorConfig config = new SimulatorConfig(port, seed, pageSize, rateLimitPermits, rateLimitWindow,
-                    latency, requiredKey, delayed, universe, threads, requestLogCapacity);
-            SyntheticMarket market = new SyntheticMarket(seed, listedSince, overrides, removed);
+                    latency, requiredKey, delayed, listed.tickers(), threads, requestLogCapacity);
+            SyntheticMarket market = new SyntheticMarket(seed, listed, overrides, removed);
             return new PolygonSimulator(config, market, faults);
         }
 

@@ -229,7 +229,7 @@ final class SimulatorHandler implements HttpHandler {
             throw new BadRequest("Could not parse the date parameter: '" + date + "'. Use YYYY-MM-DD");
         }
         boolean adjusted = parseAdjusted(query.get("adjusted"));
-        List<SimulatedBar> results = market.grouped(config.universe(), day, adjusted);
+        List<SimulatedBar> results = market.grouped(day, adjusted);
         return json(200, gen -> {
             gen.writeStartObject();
             gen.writeNumberField("queryCount", results.size());

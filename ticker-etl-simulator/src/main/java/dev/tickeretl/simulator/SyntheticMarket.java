@@ -18,15 +18,14 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.UnaryOperator;
 
 /**
- * The simulated upstream data: deterministic OHLCV for any valid symbol on NYSE trading days, plus the changes a
- * test made (overridden and removed bars). Nothing is cached: each bar is recomputed from (seed, ticker, date).
+ * The simulated upstream data: deterministic OHLCV for the symbols of its {@link Universe} on NYSE trading days while
+ * they are listed, plus the changes a test made (overridden and removed bars). Nothing is cached: each bar is
+ * recomputed from (seed, ticker, date).
  */
 final class SyntheticMarket {
 
-    /** The simulated market trades from here ... */
-    static final LocalDate FIRST_DATE = LocalDate.of(1970, 1, 1);
-    /** ... to here; outside, no ticker has bars. */
-    static final LocalDate LAST_DATE = LocalDate.of(2199, 12, 31);
+    static final LocalDate FIRST_DATE = Universe.FIRST_DATE;
+    static final LocalDate LAST_DATE = Universe.LAST_DATE;
     /**
      * Every ticker has a pending split taking effect on this date (ratio 2, 3 or 4 per ticker). Before it, unadjusted
      * prices are the adjusted ones times the ratio and volumes divided by it, so {@code adjusted=false} differs on
@@ -44,14 +43,14 @@ final class SyntheticMarket {
 
     private final long seed;
     private final TradingCalendar calendar = TradingCalendar.nyse();
-    private final Map<String, LocalDate> listedSince;
+    private final Universe universe;
     private final ConcurrentMap<DayKey, UnaryOperator<SimulatedBar>> overrides = new ConcurrentHashMap<>();
     private final Set<DayKey> removed = ConcurrentHashMap.newKeySet();
 
-    SyntheticMarket(long seed, Map<String, LocalDate> listedSince, Map<DayKey, UnaryOperator<SimulatedBar>> overrides,
+    SyntheticMarket(long seed, Universe universe, Map<DayKey, UnaryOperator<SimulatedBar>> overrides,
                     Set<DayKey> removed) {
         this.seed = seed;
-        this.listedSince = Map.copyOf(listedSince);
+        this.universe = universe;
         this.overrides.putAll(overrides);
         this.removed.addAll(removed);
     }
@@ -79,7 +78,7 @@ final class SyntheticMarket {
 
     /** The daily bar served for {@code ticker} on {@code date}, if it trades then. */
     Optional<SimulatedBar> daily(String ticker, LocalDate date, boolean adjusted) {
-        if (!listedOn(ticker, date) || !calendar.isTradingDay(date)) {
+        if (!universe.tradesOn(ticker, date) || !calendar.isTradingDay(date)) {
             return Optional.empty();
         }
         DayKey key = new DayKey(ticker, date);
@@ -103,11 +102,12 @@ final class SyntheticMarket {
     List<SimulatedBar> range(String ticker, Timespan timespan, long lo, long hi, boolean descending, boolean adjusted,
                              int max) {
         List<SimulatedBar> out = new ArrayList<>(Math.min(max, 1024));
-        if (!Tickers.isValid(ticker) || lo > hi) {
+        Universe.Listing listing = universe.listing(ticker);
+        if (listing == null || lo > hi) {
             return out;
         }
-        LocalDate first = latest(MarketTime.tradingDate(lo), FIRST_DATE, listedSince.getOrDefault(ticker, FIRST_DATE));
-        LocalDate last = earliest(MarketTime.tradingDate(hi), LAST_DATE);
+        LocalDate first = latest(MarketTime.tradingDate(lo), listing.first());
+        LocalDate last = earliest(MarketTime.tradingDate(hi), listing.last());
         if (first.isAfter(last)) {
             return out;
         }
@@ -137,22 +137,16 @@ final class SyntheticMarket {
     }
 
     /** Grouped daily: one bar per universe ticker trading on {@code date}, stamped 16:00 New York like Polygon. */
-    List<SimulatedBar> grouped(List<String> universe, LocalDate date, boolean adjusted) {
+    List<SimulatedBar> grouped(LocalDate date, boolean adjusted) {
         List<SimulatedBar> out = new ArrayList<>(universe.size());
         if (date.isBefore(FIRST_DATE) || date.isAfter(LAST_DATE) || !calendar.isTradingDay(date)) {
             return out;
         }
         long stamp = date.atTime(GROUPED_STAMP).atZone(MarketTime.ZONE).toInstant().toEpochMilli();
-        for (String ticker : universe) {
+        for (String ticker : universe.tickers()) {
             daily(ticker, date, adjusted).ifPresent(bar -> out.add(bar.withIdentity(ticker, stamp)));
         }
         return out;
-    }
-
-    private boolean listedOn(String ticker, LocalDate date) {
-        return Tickers.isValid(ticker)
-                && !date.isBefore(FIRST_DATE) && !date.isAfter(LAST_DATE)
-                && !date.isBefore(listedSince.getOrDefault(ticker, FIRST_DATE));
     }
 
     private void addMinutes(String ticker, LocalDate date, long lo, long hi, boolean descending, boolean adjusted,
@@ -292,9 +286,8 @@ final class SyntheticMarket {
         return Math.max(lo, Math.min(hi, x));
     }
 
-    private static LocalDate latest(LocalDate a, LocalDate b, LocalDate c) {
-        LocalDate ab = a.isAfter(b) ? a : b;
-        return ab.isAfter(c) ? ab : c;
+    private static LocalDate latest(LocalDate a, LocalDate b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private static LocalDate earliest(LocalDate a, LocalDate b) {

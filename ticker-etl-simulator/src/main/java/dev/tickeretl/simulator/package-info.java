@@ -10,11 +10,12 @@
  *       or Unix ms (inclusive bounds on {@code t}). Fields: {@code ticker, queryCount, resultsCount, adjusted,
  *       results[], status, request_id, count, next_url}; {@code results} is left out when empty. {@code next_url}
  *       is absolute, points at this simulator, carries an opaque {@code cursor} and never a key; it repeats the
- *       query from the next bar on. Any valid symbol ({@link dev.tickeretl.Tickers#isValid}) has data; any other
- *       symbol answers 200 with no results, as Polygon does for an unknown ticker. Multipliers other than 1 and
- *       timespans other than day/minute answer 400.</li>
+ *       query from the next bar on. A symbol of the universe has data while it is listed; any other symbol (a typo
+ *       such as {@code APPL}) answers 200 with no results, as Polygon does for an unknown ticker. Multipliers other
+ *       than 1 and timespans other than day/minute answer 400.</li>
  *   <li>{@code GET /v2/aggs/grouped/locale/us/market/stocks/{date}} with {@code adjusted}: one result (with
- *       {@code T}) per universe symbol; on a weekend or holiday {@code resultsCount} 0 and no {@code results}.
+ *       {@code T}) per universe symbol listed on that date (the same bars the range endpoint serves); on a weekend or
+ *       holiday {@code resultsCount} 0 and no {@code results}.
  *       Like real Polygon (polygon-io/issues#250), grouped {@code t} is 16:00 New York of the date, not the window
  *       start that the range endpoint uses: map it to a trading date before keying a bar.</li>
  * </ul>

@@ -36,12 +36,18 @@ class GroupedDailyTest {
     }
 
     @Test
-    void defaultUniverseHoldsTheDefaultTickersAndEnoughForFiveHundredTickerBenchmarks() {
+    void defaultUniverseHoldsTheDefaultTickersAndEnoughForThreeThousandTickerBenchmarks() {
         List<String> universe = PolygonSimulator.defaultUniverse();
 
-        assertThat(universe).startsWith(Tickers.DEFAULTS.toArray(String[]::new));
-        assertThat(universe).hasSize(Tickers.DEFAULTS.size() + PolygonSimulator.SYNTHETIC_UNIVERSE_SIZE)
+        assertThat(universe).startsWith(Tickers.DEFAULTS.toArray(String[]::new)).endsWith("BRK.A", "BRK.B");
+        assertThat(universe).hasSize(Tickers.DEFAULTS.size() + PolygonSimulator.SYNTHETIC_UNIVERSE_SIZE + 2)
                 .doesNotHaveDuplicates().allMatch(Tickers::isValid);
+        assertThat(universe.subList(Tickers.DEFAULTS.size(), universe.size() - 2))
+                .allMatch(symbol -> symbol.matches("[BCDFGHJKLMNP-TV-XZ]{4}"));
+        // The bench's N-ticker sets are the first N symbols: those it recorded numbers with must not move.
+        assertThat(universe.subList(5, 10)).containsExactly("RCVM", "SCQL", "TCLK", "VCGJ", "WCBH");
+        assertThat(universe.get(499)).isEqualTo("DCTT");
+        assertThat(universe.get(604)).isEqualTo("JBNN");
         assertThat(sim.universe()).isEqualTo(universe);
     }
 

@@ -246,9 +246,17 @@ class RangeEndpointTest {
     }
 
     @Test
-    void anyValidSymbolHasDataAndAnInvalidOneAnswersEmpty() {
+    void universeSymbolsHaveDataAndAnyOtherSymbolAnswersEmpty() {
         JsonNode listed = Http.get(range("BRK.A", "day", "2024-01-02", "2024-01-05", "")).json();
         assertThat(listed.get("resultsCount").asInt()).isPositive();
+
+        for (String unknown : List.of("APPL", "ZZZZZ")) {
+            for (String timespan : List.of("day", "minute")) {
+                JsonNode answer = Http.get(range(unknown, timespan, "2024-01-02", "2024-01-05", "")).json();
+                assertThat(answer.get("status").asText()).isEqualTo("OK");
+                assertThat(answer.get("resultsCount").asInt()).as(unknown + " " + timespan).isZero();
+            }
+        }
 
         JsonNode unknown = Http.get(range("aapl", "day", "2024-01-02", "2024-01-05", "")).json();
         assertThat(unknown.get("status").asText()).isEqualTo("OK");

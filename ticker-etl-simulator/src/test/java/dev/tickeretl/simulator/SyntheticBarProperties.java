@@ -37,8 +37,10 @@ class SyntheticBarProperties {
                 .map(LocalDate::ofEpochDay);
     }
 
-    private static SyntheticMarket market(long seed) {
-        return new SyntheticMarket(seed, Map.of(), Map.of(), Set.of());
+    /** A market listing just {@code ticker}, since the first simulated day. */
+    private static SyntheticMarket market(long seed, String ticker) {
+        Universe universe = Universe.of(List.of(ticker), Map.of(ticker, SyntheticMarket.FIRST_DATE), Map.of());
+        return new SyntheticMarket(seed, universe, Map.of(), Set.of());
     }
 
     private static void assertOhlcInvariants(SimulatedBar bar) {
@@ -54,7 +56,7 @@ class SyntheticBarProperties {
     void dailyBarsExistOnTradingDaysOnlyAndKeepTheOhlcInvariants(@ForAll("tickers") String ticker,
                                                                   @ForAll("dates") LocalDate date,
                                                                   @ForAll long seed, @ForAll boolean adjusted) {
-        Optional<SimulatedBar> bar = market(seed).daily(ticker, date, adjusted);
+        Optional<SimulatedBar> bar = market(seed, ticker).daily(ticker, date, adjusted);
 
         assertThat(bar.isPresent()).isEqualTo(NYSE.isTradingDay(date));
         bar.ifPresent(b -> {
@@ -68,12 +70,12 @@ class SyntheticBarProperties {
     void aBarIsTheSameWhateverRangeAsksForIt(@ForAll("tickers") String ticker, @ForAll("dates") LocalDate date,
                                              @ForAll long seed, @ForAll @IntRange(max = 60) int daysBefore,
                                              @ForAll @IntRange(max = 60) int daysAfter, @ForAll boolean descending) {
-        SyntheticMarket market = market(seed);
+        SyntheticMarket market = market(seed, ticker);
         long lo = MarketTime.startOfDayMs(date.minusDays(daysBefore));
         long hi = MarketTime.startOfDayMs(date.plusDays(daysAfter + 1L)) - 1;
 
         List<SimulatedBar> range = market.range(ticker, Timespan.DAY, lo, hi, descending, true, Integer.MAX_VALUE);
-        Optional<SimulatedBar> alone = market(seed).daily(ticker, date, true);
+        Optional<SimulatedBar> alone = market(seed, ticker).daily(ticker, date, true);
 
         assertThat(range).hasSize(NYSE.tradingDays(date.minusDays(daysBefore), date.plusDays(daysAfter)).size());
         alone.ifPresent(bar -> assertThat(range).contains(bar));
@@ -83,7 +85,7 @@ class SyntheticBarProperties {
     void minuteBarsStayInsideTheirDayAndRunFromItsOpenToItsClose(@ForAll("tickers") String ticker,
                                                                  @ForAll("dates") LocalDate date,
                                                                  @ForAll long seed) {
-        SyntheticMarket market = market(seed);
+        SyntheticMarket market = market(seed, ticker);
         long lo = MarketTime.startOfDayMs(date);
         long hi = MarketTime.startOfDayMs(date.plusDays(1)) - 1;
 
@@ -108,7 +110,7 @@ class SyntheticBarProperties {
     @Property(tries = 300)
     void unadjustedBarsAreTheAdjustedOnesScaledBeforeTheSplit(@ForAll("tickers") String ticker,
                                                               @ForAll("dates") LocalDate date, @ForAll long seed) {
-        SyntheticMarket market = market(seed);
+        SyntheticMarket market = market(seed, ticker);
         Optional<SimulatedBar> adjusted = market.daily(ticker, date, true);
         Optional<SimulatedBar> raw = market.daily(ticker, date, false);
 
