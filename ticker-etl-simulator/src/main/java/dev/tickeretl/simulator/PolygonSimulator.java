@@ -1,13 +1,12 @@
 package dev.tickeretl.simulator;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.tickeretl.Tickers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,17 +16,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
- * A Polygon-compatible aggregates server on loopback, for tests, benchmarks and offline runs. It serves
- * deterministic synthetic bars and can be told to paginate, rate-limit, slow down and fail on purpose.
+ * A Polygon-compatible server on loopback, for tests, benchmarks and offline runs: the REST aggregates API and, on
+ * the same port, the stocks WebSocket ({@link #stream()}). It serves deterministic synthetic bars and can be told to
+ * paginate, rate-limit, slow down and fail on purpose.
  *
  * <pre>{@code
  * try (PolygonSimulator sim = PolygonSimulator.builder().seed(7).pageSize(100)
@@ -35,9 +29,18 @@ import java.util.function.UnaryOperator;
  *     String url = sim.baseUrl() + "/v2/aggs/ticker/AAPL/range/1/day/2024-01-01/2024-12-31";
  *     ...
  * }
+ * // A trading day replayed at 60x from the open, with a dropped connection at 10:00 New York:
+ * try (PolygonSimulator sim = PolygonSimulator.builder()
+ *         .marketClock(Instant.parse("2025-03-03T14:30:00Z"), 60)
+ *         .streamFaults(StreamFaultPlan.builder().at(Instant.parse("2025-03-03T15:00:00Z"), StreamFault.DROP).build())
+ *         .start()) {
+ *     connect to sim.webSocketUrl(), auth, subscribe AM.AAPL ...
+ *     List<SimulatedBar> truth = sim.minuteBars("AAPL", from, sim.marketTime());
+ * }
  * }</pre>
  *
- * <p>See the package documentation for the endpoints, the data and the error answers.
+ * <p>See the package documentation for the endpoints, the data and the error answers, and {@link SimulatedStream}
+ * for the WebSocket.
  */
 public final class PolygonSimulator implements AutoCloseable {
 
@@ -52,40 +55,49 @@ public final class PolygonSimulator implements AutoCloseable {
 
     private static final List<String> DEFAULT_UNIVERSE = buildDefaultUniverse();
 
-    static {
-        // The JDK server writes headers and body as separate segments; with Nagle's algorithm on, each small answer
-        // then waits for the client's delayed ACK (about 40 ms). The JDK reads this once, at its first HttpServer.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
     private final SimulatorConfig config;
     private final SyntheticMarket market;
+    private final MarketClock clock;
     private final ActiveFaults faults;
     private final RequestJournal journal;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackServer server;
+    private final StreamHub hub;
+    private final SimulatedStream stream;
     private final String baseUrl;
 
-    private PolygonSimulator(SimulatorConfig config, SyntheticMarket market, FaultPlan initialFaults) {
+    private PolygonSimulator(SimulatorConfig config, SyntheticMarket market, Universe universe, MarketClock clock,
+                             FaultPlan initialFaults, StreamFaultPlan streamFaults, boolean streamFromStart) {
         this.config = config;
         this.market = market;
+        this.clock = clock;
         this.faults = new ActiveFaults();
         this.faults.install(initialFaults);
         this.journal = new RequestJournal(config.requestLogCapacity());
-        try {
-            InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-            this.server = HttpServer.create(new InetSocketAddress(loopback, config.port()), 128);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + config.port(), e);
+        this.hub = new StreamHub(market, universe, clock, config.requiredKey(), config.maxStreamConnections(),
+                config.slowConsumerBytes(), streamFaults, "polygon-simulator");
+        SimulatorHandler[] handler = new SimulatorHandler[1];
+        this.server = new LoopbackServer(config.port(), new LoopbackServer.Routes() {
+            @Override
+            public void http(HttpExchange exchange) throws IOException {
+                handler[0].handle(exchange);
+            }
+
+            @Override
+            public boolean isWebSocketPath(String rawPath) {
+                return rawPath.equals(StreamHub.PATH);
+            }
+
+            @Override
+            public void webSocket(WebSocketConnection connection) {
+                hub.serve(connection);
+            }
+        }, config.threads(), "polygon-simulator");
+        this.baseUrl = "http://127.0.0.1:" + server.port();
+        handler[0] = new SimulatorHandler(config, market, baseUrl, faults, journal);
+        this.stream = new SimulatedStream(hub, clock, "ws://127.0.0.1:" + server.port() + StreamHub.PATH);
+        if (streamFromStart) {
+            hub.startFeed();
         }
-        int port = server.getAddress().getPort();
-        this.baseUrl = "http://127.0.0.1:" + port;
-        this.executor = newExecutor(config.threads(), port);
-        server.createContext("/", new SimulatorHandler(config, market, baseUrl, faults, journal));
-        server.setExecutor(executor);
-        server.start();
     }
 
     public static Builder builder() {
@@ -107,7 +119,44 @@ public final class PolygonSimulator implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
+    }
+
+    /** {@code ws://127.0.0.1:<port>/stocks}: Polygon's stocks WebSocket, on the REST port. */
+    public String webSocketUrl() {
+        return stream.url();
+    }
+
+    /** The WebSocket: its faults, connections and statistics. */
+    public SimulatedStream stream() {
+        return stream;
+    }
+
+    /** Now on the market clock ({@link Builder#marketClock}; the wall clock unless configured). */
+    public Instant marketTime() {
+        return clock.now();
+    }
+
+    /** Moves the market clock forward by {@code by}: the stream publishes every minute on the way, in order. */
+    public void advanceMarketClock(Duration by) {
+        clock.advance(Objects.requireNonNull(by, "by"));
+        hub.clockAdvanced();
+    }
+
+    /**
+     * The truth for minute bars: the final, unadjusted bar of every minute of {@code ticker} that starts in
+     * {@code [from, to)} and had trades, in time order. This is what the REST minute endpoint serves with
+     * {@code adjusted=false} and the last version the stream sends of each minute, whatever the market clock says
+     * (the stream only sends minutes it reached).
+     */
+    public List<SimulatedBar> minuteBars(String ticker, Instant from, Instant to) {
+        Objects.requireNonNull(ticker, "ticker");
+        long start = Math.floorDiv(from.toEpochMilli() + 59_999L, 60_000L) * 60_000L;
+        List<SimulatedBar> bars = new ArrayList<>();
+        for (long t = start; t < to.toEpochMilli(); t += 60_000L) {
+            market.minuteBar(ticker, t, false).ifPresent(bars::add);
+        }
+        return bars;
     }
 
     public long seed() {
@@ -178,29 +227,16 @@ public final class PolygonSimulator implements AutoCloseable {
         journal.clear();
     }
 
-    /** Stops listening at once, dropping any exchange in progress. */
+    /** Stops listening at once, dropping any exchange in progress and resetting every stream connection. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        hub.close();
+        server.close();
     }
 
     @Override
     public String toString() {
         return "PolygonSimulator[" + baseUrl + ", " + config + "]";
-    }
-
-    private static ExecutorService newExecutor(int threads, int port) {
-        AtomicInteger count = new AtomicInteger();
-        ThreadFactory factory = runnable -> {
-            Thread thread = new Thread(runnable, "polygon-simulator-" + port + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), factory);
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 
     private static List<String> buildDefaultUniverse() {
@@ -243,6 +279,12 @@ public final class PolygonSimulator implements AutoCloseable {
         private int threads = 16;
         private int requestLogCapacity = 10_000;
         private FaultPlan faults = FaultPlan.none();
+        private Instant clockStart;
+        private double clockSpeed = 1.0;
+        private StreamFaultPlan streamFaults = StreamFaultPlan.defaults();
+        private int maxStreamConnections = 1;
+        private long slowConsumerBytes = 16L * 1024 * 1024;
+        private boolean streamFromStart;
         private final Map<String, LocalDate> listedSince = new HashMap<>();
         private final Map<String, LocalDate> delistedAfter = new HashMap<>();
         private final Map<SyntheticMarket.DayKey, UnaryOperator<SimulatedBar>> overrides = new HashMap<>();
@@ -303,8 +345,9 @@ public final class PolygonSimulator implements AutoCloseable {
         }
 
         /**
-         * Answer 401 unless a request carries {@code Authorization: Bearer <key>}. Without this, any or no key is
-         * accepted. The key is never logged, printed or recorded.
+         * Answer 401 unless a request carries {@code Authorization: Bearer <key>}, and {@code auth_failed} on the
+         * stream unless it authenticates with this key. Without this, any or no key is accepted over REST and any
+         * non-blank key on the stream. The key is never logged, printed or recorded.
          */
         public Builder requireKey(String key) {
             Objects.requireNonNull(key, "key");
@@ -369,6 +412,56 @@ public final class PolygonSimulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The market clock: starts at {@code start} and runs {@code speed} times as fast as real time (0 stands
+         * still until {@link PolygonSimulator#advanceMarketClock}). The stream publishes each minute when this clock
+         * passes its end, and the REST minute endpoint serves only minutes that have ended by it. Without this the
+         * clock is the wall clock and REST serves every minute.
+         */
+        public Builder marketClock(Instant start, double speed) {
+            Objects.requireNonNull(start, "start");
+            if (!(speed >= 0.0) || Double.isInfinite(speed)) {
+                throw new IllegalArgumentException("speed: must be 0 (stopped) or a positive factor of real time,"
+                        + " got " + speed);
+            }
+            this.clockStart = start;
+            this.clockSpeed = speed;
+            return this;
+        }
+
+        /** The stream's faults and quirks from the start (default {@link StreamFaultPlan#defaults()}). */
+        public Builder streamFaults(StreamFaultPlan plan) {
+            this.streamFaults = Objects.requireNonNull(plan, "plan");
+            return this;
+        }
+
+        /** Stream connections one key may hold; authenticating one more kicks the oldest (default 1, as Polygon). */
+        public Builder maxStreamConnections(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxStreamConnections: must be at least 1, got " + max);
+            }
+            this.maxStreamConnections = max;
+            return this;
+        }
+
+        /** How far (bytes queued) a stream client may fall behind before {@code slow_consumer} (default 16 MiB). */
+        public Builder slowConsumerBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("slowConsumerBytes: must be positive, got " + bytes);
+            }
+            this.slowConsumerBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Publish minutes from the start instead of from the first stream connection, so revisions of earlier
+         * minutes reach a client that connects later and {@link SimulatedStream#stats()} counts from the start.
+         */
+        public Builder streamFromStart(boolean fromStart) {
+            this.streamFromStart = fromStart;
+            return this;
+        }
+
         /** Worker threads answering requests (default 16); latency holds a thread for its duration. */
         public Builder threads(int threads) {
             if (threads < 1) {
@@ -396,9 +489,14 @@ public final class PolygonSimulator implements AutoCloseable {
         public PolygonSimulator start() {
             Universe listed = Universe.of(universe, listedSince, delistedAfter);
             SimulatorConfig config = new SimulatorConfig(port, seed, pageSize, rateLimitPermits, rateLimitWindow,
-                    latency, requiredKey, delayed, listed.tickers(), threads, requestLogCapacity);
+                    latency, requiredKey, delayed, listed.tickers(), threads, requestLogCapacity,
+                    maxStreamConnections, slowConsumerBytes);
             SyntheticMarket market = new SyntheticMarket(seed, listed, overrides, removed);
-            return new PolygonSimulator(config, market, faults);
+            MarketClock clock = clockStart == null ? MarketClock.realTime() : new MarketClock(clockStart, clockSpeed);
+            if (clockStart != null) {
+                market.minuteHorizon(clock::nowMs);
+            }
+            return new PolygonSimulator(config, market, listed, clock, faults, streamFaults, streamFromStart);
         }
 
         @Override

@@ -15,7 +15,9 @@ record SimulatorConfig(
         boolean delayed,
         List<String> universe,
         int threads,
-        int requestLogCapacity) {
+        int requestLogCapacity,
+        int maxStreamConnections,
+        long slowConsumerBytes) {
 
     @Override
     public String toString() {

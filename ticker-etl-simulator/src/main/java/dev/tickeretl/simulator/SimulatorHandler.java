@@ -2,9 +2,6 @@ package dev.tickeretl.simulator;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.tickeretl.MarketTime;
 import dev.tickeretl.Timespan;
 import java.io.ByteArrayOutputStream;
@@ -31,10 +28,9 @@ import java.util.regex.Pattern;
  * Answers one exchange: latency, key check, rate limit, fault, then the endpoint. Every answer is journaled before
  * its first byte leaves, so a client that has seen a response always finds it in the request log.
  */
-final class SimulatorHandler implements HttpHandler {
+final class SimulatorHandler {
 
-    // Streaming only: the simulator needs no ObjectMapper, which would cost a few hundred classes at start-up.
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = PolygonJson.FACTORY;
     private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern DIGITS = Pattern.compile("\\d{1,18}");
     private static final Set<String> POLYGON_TIMESPANS =
@@ -68,31 +64,29 @@ final class SimulatorHandler implements HttpHandler {
         this.journal = journal;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) {
+    void handle(HttpExchange exchange) throws IOException {
         long sequence = arrivals.incrementAndGet();
-        try {
-            if (!config.latency().isZero()) {
+        if (!config.latency().isZero()) {
+            try {
                 Thread.sleep(config.latency().toMillis(), config.latency().toNanosPart() % 1_000_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                exchange.abort();
+                return;
             }
-            answer(exchange, sequence);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
-            // The client went away mid-answer, or a bug: either way this connection is done.
-        } finally {
-            exchange.close();
         }
+        answer(exchange, sequence);
     }
 
     private void answer(HttpExchange exchange, long sequence) throws IOException {
-        String method = exchange.getRequestMethod();
-        String rawPath = exchange.getRequestURI().getRawPath();
-        String rawQuery = exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery();
-        String token = bearerToken(exchange.getRequestHeaders());
+        HttpRequest request = exchange.request();
+        String method = request.method();
+        String rawPath = request.rawPath();
+        String rawQuery = request.rawQuery();
+        String token = bearerToken(request.headers());
         String requestId = requestId(sequence);
         Journal entry = (status, fault) -> journal.append(new RecordedRequest(sequence, method, rawPath,
-                redactQuery(rawQuery), redactHeaders(exchange.getRequestHeaders()), token != null, status, fault));
+                redactQuery(rawQuery), redactHeaders(request.headers()), token != null, status, fault));
 
         if (config.requiredKey() != null && !keyMatches(token)) {
             send(exchange, error(401, "ERROR", token == null ? "API Key was not provided" : "Unknown API Key",
@@ -102,7 +96,7 @@ final class SimulatorHandler implements HttpHandler {
         if (limiter != null) {
             long waitNanos = limiter.tryAcquire(System.nanoTime());
             if (waitNanos > 0) {
-                exchange.getResponseHeaders().set("Retry-After", Long.toString(retryAfterSeconds(waitNanos)));
+                exchange.header("Retry-After", Long.toString(retryAfterSeconds(waitNanos)));
                 send(exchange, error(429, "ERROR", RATE_LIMIT_MESSAGE, requestId), entry);
                 return;
             }
@@ -148,6 +142,10 @@ final class SimulatorHandler implements HttpHandler {
         } catch (IllegalArgumentException | DateTimeException e) {
             // Malformed escapes, or a date the calendar cannot place.
             return error(400, "ERROR", "Bad request: " + e.getMessage(), requestId);
+        }
+        if (rawPath.equals(StreamHub.PATH)) {
+            return error(426, "ERROR", "The stream at " + StreamHub.PATH + " speaks WebSocket: send an upgrade request",
+                    requestId);
         }
         return error(404, "NOT_FOUND", "The requested resource was not found", requestId);
     }
@@ -271,17 +269,8 @@ final class SimulatorHandler implements HttpHandler {
         gen.writeEndArray();
     }
 
-    // Numbers as Polygon's Go encoder writes them: shortest plain decimal, whole values without ".0"
-    // (135647456, 25933.6, 26), never exponent notation such as 1.35647456E8.
     private static void writeNumber(JsonGenerator gen, String field, double value) throws IOException {
-        gen.writeFieldName(field);
-        if (!Double.isFinite(value)) {
-            gen.writeNumber(value); // only an override can produce this; Jackson quotes it, as a broken upstream might
-        } else if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-            gen.writeNumber((long) value);
-        } else {
-            gen.writeNumber(BigDecimal.valueOf(value).toPlainString());
-        }
+        PolygonJson.writeNumber(gen, field, value);
     }
 
     // ---- parameters -------------------------------------------------------------------------------------------
@@ -368,7 +357,7 @@ final class SimulatorHandler implements HttpHandler {
 
     // ---- keys and redaction -----------------------------------------------------------------------------------
 
-    private static String bearerToken(Headers headers) {
+    private static String bearerToken(Map<String, List<String>> headers) {
         List<String> values = headers.get("Authorization");
         if (values == null) {
             return null;
@@ -387,7 +376,7 @@ final class SimulatorHandler implements HttpHandler {
                 config.requiredKey().getBytes(StandardCharsets.UTF_8));
     }
 
-    private Map<String, List<String>> redactHeaders(Headers headers) {
+    private Map<String, List<String>> redactHeaders(Map<String, List<String>> headers) {
         Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.forEach((name, values) -> {
             List<String> redacted = new ArrayList<>(values.size());
@@ -450,21 +439,17 @@ final class SimulatorHandler implements HttpHandler {
         return new Reply(status, body);
     }
 
+    private static final String JSON_TYPE = "application/json; charset=utf-8";
+
     private static void send(HttpExchange exchange, Reply reply, Journal entry) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         entry.record(reply.status(), null);
         if (reply.status() == 200) {
             // Data pages can be large: stream them (chunked) straight from the generator.
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = exchange.getResponseBody()) {
+            try (OutputStream out = exchange.sendChunked(200, JSON_TYPE)) {
                 reply.writeTo(out);
             }
         } else {
-            byte[] body = reply.bytes();
-            exchange.sendResponseHeaders(reply.status(), body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+            exchange.sendFixed(reply.status(), JSON_TYPE, reply.bytes());
         }
     }
 
@@ -481,37 +466,23 @@ final class SimulatorHandler implements HttpHandler {
                     (status, f) -> entry.record(status, fault));
             case CONNECTION_RESET -> {
                 entry.record(0, fault);
-                // Closing an exchange before any response header was sent closes the connection itself.
-                exchange.close();
+                exchange.abort();
             }
             case MALFORMED_JSON -> {
                 byte[] body = reply.bytes();
-                fixedLength(exchange, "application/json; charset=utf-8", Arrays.copyOf(body, body.length / 2),
-                        entry, fault);
+                entry.record(200, fault);
+                exchange.sendFixed(200, JSON_TYPE, Arrays.copyOf(body, body.length / 2));
             }
-            case HTML_PAGE -> fixedLength(exchange, "text/html; charset=utf-8", HTML_PAGE, entry, fault);
+            case HTML_PAGE -> {
+                entry.record(200, fault);
+                exchange.sendFixed(200, "text/html; charset=utf-8", HTML_PAGE);
+            }
             case TRUNCATED_BODY -> {
                 byte[] body = reply.bytes();
-                exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
                 entry.record(200, fault);
-                exchange.sendResponseHeaders(200, body.length);
-                OutputStream out = exchange.getResponseBody();
-                out.write(body, 0, body.length / 2);
-                out.flush();
-                // Closing with bytes still owed makes the server drop the connection: the client sees EOF mid-body.
-                exchange.close();
+                exchange.sendTruncated(200, JSON_TYPE, body, body.length / 2);
             }
             default -> throw new IllegalStateException("unhandled fault " + fault);
-        }
-    }
-
-    private static void fixedLength(HttpExchange exchange, String contentType, byte[] body, Journal entry,
-                                    Fault fault) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        entry.record(200, fault);
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -45,6 +46,9 @@ final class SyntheticMarket {
     private final TradingCalendar calendar = TradingCalendar.nyse();
     private final Universe universe;
     private final ConcurrentMap<DayKey, UnaryOperator<SimulatedBar>> overrides = new ConcurrentHashMap<>();
+    // Minute bars whose minute has not ended by this instant (Unix ms) are not served yet: a live market has no
+    // bars for minutes still to come. Without a market clock every minute is history.
+    private volatile LongSupplier minuteHorizon = () -> Long.MAX_VALUE;
     private final Set<DayKey> removed = ConcurrentHashMap.newKeySet();
 
     SyntheticMarket(long seed, Universe universe, Map<DayKey, UnaryOperator<SimulatedBar>> overrides,
@@ -61,6 +65,11 @@ final class SyntheticMarket {
             Tickers.requireValid(ticker);
             Objects.requireNonNull(date, "date");
         }
+    }
+
+    /** From now on minute bars are served only for minutes that ended at or before {@code horizon}'s value. */
+    void minuteHorizon(LongSupplier horizon) {
+        this.minuteHorizon = Objects.requireNonNull(horizon, "horizon");
     }
 
     void override(DayKey key, UnaryOperator<SimulatedBar> change) {
@@ -159,6 +168,10 @@ final class SyntheticMarket {
         int minutes = (int) Duration.between(session.get().open(), session.get().close()).toMinutes();
         long firstIndex = Math.max(0, Math.floorDiv(lo - open + MINUTE_MS - 1, MINUTE_MS));
         long lastIndex = Math.min(minutes - 1L, Math.floorDiv(hi - open, MINUTE_MS));
+        long horizon = minuteHorizon.getAsLong();
+        if (horizon != Long.MAX_VALUE) {
+            lastIndex = Math.min(lastIndex, Math.floorDiv(horizon - open, MINUTE_MS) - 1);
+        }
         if (firstIndex > lastIndex) {
             return;
         }
@@ -166,13 +179,108 @@ final class SyntheticMarket {
         SimulatedBar day = generatedDaily(ticker, tk, date);
         if (descending) {
             for (long i = lastIndex; i >= firstIndex && out.size() < max; i--) {
-                out.add(minute(tk, date, day, (int) i, minutes, open, adjusted));
+                if (traded(tk, date, (int) i, minutes)) {
+                    out.add(minute(tk, date, day, (int) i, minutes, open, adjusted));
+                }
             }
         } else {
             for (long i = firstIndex; i <= lastIndex && out.size() < max; i++) {
-                out.add(minute(tk, date, day, (int) i, minutes, open, adjusted));
+                if (traded(tk, date, (int) i, minutes)) {
+                    out.add(minute(tk, date, day, (int) i, minutes, open, adjusted));
+                }
             }
         }
+    }
+
+    /**
+     * The final minute bar of {@code ticker} for the minute starting at {@code startMs}, whatever the market clock
+     * says: empty outside the regular session, outside the listing, for a minute without trades, or when
+     * {@code startMs} is not a minute start.
+     */
+    Optional<SimulatedBar> minuteBar(String ticker, long startMs, boolean adjusted) {
+        LocalDate date = MarketTime.tradingDate(startMs);
+        if (!universe.tradesOn(ticker, date) || Math.floorMod(startMs, MINUTE_MS) != 0) {
+            return Optional.empty();
+        }
+        Optional<TradingCalendar.Session> session = calendar.session(date);
+        if (session.isEmpty()) {
+            return Optional.empty();
+        }
+        long open = session.get().open().toInstant().toEpochMilli();
+        int minutes = (int) Duration.between(session.get().open(), session.get().close()).toMinutes();
+        long index = (startMs - open) / MINUTE_MS;
+        if (startMs < open || index >= minutes) {
+            return Optional.empty();
+        }
+        long tk = tickerKey(ticker);
+        if (!traded(tk, date, (int) index, minutes)) {
+            return Optional.empty();
+        }
+        return Optional.of(minute(tk, date, generatedDaily(ticker, tk, date), (int) index, minutes, open, adjusted));
+    }
+
+    /**
+     * The minute bars (final, unadjusted, as streamed) of {@code ticker} on {@code date}, to be read minute by minute
+     * without recomputing the day each time; null when it does not trade that day.
+     */
+    DayMinutes dayMinutes(String ticker, LocalDate date) {
+        if (!universe.tradesOn(ticker, date)) {
+            return null;
+        }
+        Optional<TradingCalendar.Session> session = calendar.session(date);
+        if (session.isEmpty()) {
+            return null;
+        }
+        long tk = tickerKey(ticker);
+        long open = session.get().open().toInstant().toEpochMilli();
+        int minutes = (int) Duration.between(session.get().open(), session.get().close()).toMinutes();
+        return new DayMinutes(tk, date, generatedDaily(ticker, tk, date), open, minutes);
+    }
+
+    /** One ticker's session on one day, see {@link #dayMinutes}. */
+    final class DayMinutes {
+        private final long tk;
+        private final LocalDate date;
+        private final SimulatedBar day;
+        final long open;
+        final int minutes;
+
+        private DayMinutes(long tk, LocalDate date, SimulatedBar day, long open, int minutes) {
+            this.tk = tk;
+            this.date = date;
+            this.day = day;
+            this.open = open;
+            this.minutes = minutes;
+        }
+
+        /** The final unadjusted bar of the minute with this index from the open, or null when it had no trade. */
+        SimulatedBar bar(int index) {
+            if (index < 0 || index >= minutes || !traded(tk, date, index, minutes)) {
+                return null;
+            }
+            return minute(tk, date, day, index, minutes, open, false);
+        }
+
+        /** The day's official open: the opening minute's open. */
+        double officialOpen() {
+            return unadjusted(tk, date, day).open();
+        }
+    }
+
+    /** A key for per-minute decisions the stream makes (revisions, duplicates): seeded, stable per symbol. */
+    long streamKey(String ticker, long startMs, long purpose) {
+        return Noise.hash(tickerKey(ticker), startMs, purpose);
+    }
+
+    // Some minutes see no trade at all (thin symbols more often): then there is no bar, on the stream or over REST.
+    // The opening and closing minutes always trade, so a day's minutes still run from its open to its close.
+    private static boolean traded(long tk, LocalDate date, int index, int minutes) {
+        if (index == 0 || index == minutes - 1) {
+            return true;
+        }
+        double quiet = Noise.unit(Noise.hash(tk, 6));
+        double quietRate = 0.2 * quiet * quiet;
+        return Noise.unit(Noise.hash(tk, 32, date.toEpochDay() * 1_000L + index)) >= quietRate;
     }
 
     // The day's shape as a seeded random walk in log price: smooth octaves make neighbouring days close to each
@@ -214,7 +322,12 @@ final class SyntheticMarket {
         double span = day.high() - day.low();
         double high = Math.max(top, Math.min(day.high(), ceil2(top + span * 0.03 * Noise.unit(Noise.hash(dayKey, 1, index)))));
         double low = Math.min(bottom, Math.max(day.low(), floor2(bottom - span * 0.03 * Noise.unit(Noise.hash(dayKey, 2, index)))));
-        long volume = Math.max(1L, Math.round(day.volume() / minutes * (0.4 + 1.2 * Noise.unit(Noise.hash(dayKey, 3, index)))));
+        long wholeVolume = Math.max(1L, Math.round(day.volume() / minutes
+                * (0.4 + 1.2 * Noise.unit(Noise.hash(dayKey, 3, index)))));
+        // Fractional share volumes exist in minute bars too (one in twenty here).
+        double volume = Noise.unit(Noise.hash(dayKey, 5, index)) < 0.05
+                ? (wholeVolume * 10L + 1 + Math.floorMod(Noise.hash(dayKey, 6, index), 9)) / 10.0
+                : wholeVolume;
         double vwap = clamp(round4(low + (high - low) * (0.25 + 0.5 * Noise.unit(Noise.hash(dayKey, 4, index)))), low, high);
         long transactions = Math.max(1L, Math.round(volume / tradeSize(tk)));
         SimulatedBar bar = new SimulatedBar(day.ticker(), sessionOpen + index * MINUTE_MS, open, high, low, close,
@@ -240,9 +353,14 @@ final class SyntheticMarket {
             return bar;
         }
         int ratio = 2 + (int) Math.floorMod(Noise.hash(tk, 4), 3L);
+        // A fractional volume stays fractional (to a tenth of a share), so unadjusted answers, which the stream
+        // serves, carry fractions too.
+        double volume = bar.volume() == Math.rint(bar.volume())
+                ? Math.max(1L, Math.round(bar.volume() / ratio))
+                : Math.max(0.1, Math.round(bar.volume() / ratio * 10.0) / 10.0);
         return new SimulatedBar(bar.ticker(), bar.t(),
                 round2(bar.open() * ratio), round2(bar.high() * ratio), round2(bar.low() * ratio),
-                round2(bar.close() * ratio), Math.max(1L, Math.round(bar.volume() / ratio)),
+                round2(bar.close() * ratio), volume,
                 bar.vwap() == null ? null : round4(bar.vwap() * ratio), bar.transactions());
     }
 

@@ -158,20 +158,31 @@ class RangeEndpointTest {
     }
 
     @Test
-    void minuteBarsCoverEachRegularSessionMinuteOnce() {
+    void minuteBarsAreTheTradedRegularSessionMinutesEachOnceOpeningAndClosingMinuteAlways() {
         LocalDate from = LocalDate.of(2024, 7, 1);
         LocalDate to = LocalDate.of(2024, 7, 8);
         List<JsonNode> results = Http.results(Http.pages(
                 range("MSFT", "minute", from.toString(), to.toString(), "limit=500")));
 
-        List<Long> expected = new ArrayList<>();
+        List<Long> sessionMinutes = new ArrayList<>();
+        List<Long> openingAndClosing = new ArrayList<>();
         for (LocalDate day : NYSE.tradingDays(from, to)) {
             TradingCalendar.Session session = NYSE.session(day).orElseThrow();
             for (var m = session.open(); m.isBefore(session.close()); m = m.plusMinutes(1)) {
-                expected.add(m.toInstant().toEpochMilli());
+                sessionMinutes.add(m.toInstant().toEpochMilli());
             }
+            openingAndClosing.add(session.open().toInstant().toEpochMilli());
+            openingAndClosing.add(session.close().toInstant().toEpochMilli() - 60_000L);
         }
-        assertThat(starts(results)).containsExactlyElementsOf(expected);
+        List<Long> starts = starts(results);
+        assertThat(starts).isSorted().doesNotHaveDuplicates().containsAll(openingAndClosing);
+        assertThat(sessionMinutes).containsAll(starts);
+        assertThat(starts).hasSizeGreaterThan(sessionMinutes.size() / 2);
+        // Exactly the minutes the simulator's truth says traded (REST serves them whatever the clock, here).
+        List<Long> truth = sim.minuteBars("MSFT", MarketTime.instant(sessionMinutes.get(0)),
+                MarketTime.instant(sessionMinutes.get(sessionMinutes.size() - 1) + 60_000L)).stream()
+                .map(SimulatedBar::t).toList();
+        assertThat(starts).isEqualTo(truth);
         JsonNode firstBar = results.get(0);
         assertThat(MarketTime.eastern(firstBar.get("t").asLong()).toLocalTime()).hasToString("09:30");
         for (JsonNode bar : results) {
@@ -185,17 +196,36 @@ class RangeEndpointTest {
     }
 
     @Test
+    void someMinutesHaveNoTradesAndThusNoBar() {
+        LocalDate day = LocalDate.of(2024, 7, 2);
+        TradingCalendar.Session session = NYSE.session(day).orElseThrow();
+        int sessionMinutes = (int) java.time.Duration.between(session.open(), session.close()).toMinutes();
+        int missing = 0;
+        for (String ticker : PolygonSimulator.defaultUniverse().subList(0, 20)) {
+            int served = Http.results(Http.pages(range(ticker, "minute", day.toString(), day.toString(), ""))).size();
+            assertThat(served).isBetween(2, sessionMinutes);
+            missing += sessionMinutes - served;
+        }
+        assertThat(missing).isPositive();
+    }
+
+    @Test
     void minuteBarsHonourMillisecondBounds() {
         LocalDate day = LocalDate.of(2024, 7, 2);
         long open = NYSE.session(day).orElseThrow().open().toInstant().toEpochMilli();
-        String from = Long.toString(open + 10 * 60_000L);
-        String to = Long.toString(open + 14 * 60_000L);
+        long first = open + 10 * 60_000L;
+        long last = open + 14 * 60_000L;
+        List<Long> traded = sim.minuteBars("MSFT", MarketTime.instant(first - 60_000L),
+                MarketTime.instant(last + 120_000L)).stream().map(SimulatedBar::t).toList();
+        assertThat(traded).as("precondition: MSFT traded around these minutes").contains(first, last)
+                .contains(first - 60_000L, last + 60_000L);
 
-        JsonNode body = Http.get(range("MSFT", "minute", from, to, "")).json();
+        JsonNode body = Http.get(range("MSFT", "minute", Long.toString(first), Long.toString(last), "")).json();
 
-        assertThat(starts(Http.results(List.of(body)))).containsExactly(
-                open + 10 * 60_000L, open + 11 * 60_000L, open + 12 * 60_000L, open + 13 * 60_000L,
-                open + 14 * 60_000L);
+        assertThat(starts(Http.results(List.of(body)))).first().isEqualTo(first);
+        assertThat(starts(Http.results(List.of(body)))).last().isEqualTo(last);
+        assertThat(starts(Http.results(List.of(body)))).isEqualTo(
+                traded.stream().filter(t -> t >= first && t <= last).toList());
     }
 
     @Test

@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test;
 class RateLimitTest {
 
     @Test
-    void requestsBeyondTheLimitGet429WithRetryAfterAndTheWindowRecovers() throws InterruptedException {
-        try (PolygonSimulator sim = PolygonSimulator.builder().rateLimit(3, Duration.ofMillis(900)).start()) {
+    void requestsBeyondTheLimitGet429WithRetryAfterWhileTheWindowIsFull() {
+        // A window far longer than the test takes even on a busy machine; recovery at the window's end is proven on
+        // the limiter itself (slidingWindow... below), without waiting on the wall clock.
+        try (PolygonSimulator sim = PolygonSimulator.builder().rateLimit(3, Duration.ofMinutes(2)).start()) {
             String url = sim.baseUrl() + "/v2/aggs/ticker/AAPL/range/1/day/2024-01-02/2024-01-05";
             for (int i = 0; i < 3; i++) {
                 assertThat(Http.get(url).status()).isEqualTo(200);
@@ -18,17 +20,14 @@ class RateLimitTest {
             Http.Answer limited = Http.get(url);
 
             assertThat(limited.status()).isEqualTo(429);
-            // What is left of the 0.9 s window, rounded up to whole seconds.
-            assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
+            // What is left of the window, rounded up to whole seconds.
+            assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow()))
+                    .isBetween(1L, 120L);
             assertThat(limited.json().get("status").asText()).isEqualTo("ERROR");
             assertThat(limited.json().get("error").asText()).contains("exceeded the maximum requests");
-            // Asking again while limited does not extend the wait.
             assertThat(Http.get(url).status()).isEqualTo(429);
-
-            Thread.sleep(1000);
-            assertThat(Http.get(url).status()).isEqualTo(200);
             assertThat(sim.requestLog()).extracting(RecordedRequest::status)
-                    .containsExactly(200, 200, 200, 429, 429, 200);
+                    .containsExactly(200, 200, 200, 429, 429);
         }
     }
 
