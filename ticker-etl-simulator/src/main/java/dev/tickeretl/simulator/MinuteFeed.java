@@ -72,6 +72,8 @@ final class MinuteFeed {
     final AtomicLong duplicatesPublished = new AtomicLong();
     final AtomicLong reorderedPublished = new AtomicLong();
     volatile long lastPublishedMinute = Long.MIN_VALUE;
+    /** Market time through which everything due has been handed to the connections. */
+    volatile long caughtUpTo = Long.MIN_VALUE;
 
     private volatile boolean closed;
 
@@ -85,6 +87,8 @@ final class MinuteFeed {
     }
 
     void start() {
+        // Decided here, on the caller's thread: a clock advanced before the thread runs must not skip minutes.
+        nextMinute = nextSessionMinute(Math.floorDiv(clock.nowMs(), MINUTE_MS) * MINUTE_MS);
         thread.start();
     }
 
@@ -115,14 +119,15 @@ final class MinuteFeed {
     }
 
     private void run() {
-        nextMinute = nextSessionMinute(Math.floorDiv(clock.nowMs(), MINUTE_MS) * MINUTE_MS);
         try {
             while (!closed) {
                 long due = nextDue();
-                if (due <= clock.nowMs()) {
+                long now = clock.nowMs();
+                if (due <= now) {
                     cycle(due);
                     continue;
                 }
+                caughtUpTo = now;
                 // Bounded, so a missed wake-up costs at most a moment.
                 long wait = Math.min(clock.realNanosUntil(due), MAX_WAIT_NANOS);
                 lock.lock();
@@ -174,7 +179,9 @@ final class MinuteFeed {
         } finally {
             lock.unlock();
         }
+        long published = Long.MIN_VALUE;
         if (nextMinute + MINUTE_MS <= t) {
+            published = nextMinute;
             publishMinute(nextMinute, fresh);
             nextMinute = nextSessionMinute(nextMinute + MINUTE_MS);
         }
@@ -208,6 +215,10 @@ final class MinuteFeed {
         eventsPublished.addAndGet(fresh.size() + duplicates.size());
         if (!out.isEmpty()) {
             hub.deliver(out);
+        }
+        if (published != Long.MIN_VALUE) {
+            minutesPublished.incrementAndGet();
+            lastPublishedMinute = published;
         }
     }
 
@@ -257,8 +268,6 @@ final class MinuteFeed {
             }
             td.add(bar, index);
         }
-        minutesPublished.incrementAndGet();
-        lastPublishedMinute = start;
     }
 
     /**

@@ -89,6 +89,29 @@ public final class SimulatedStream {
         return true;
     }
 
+    /**
+     * Waits until the feed has queued to the connections everything due up to the market time of this call (on a
+     * stopped clock: after {@link PolygonSimulator#advanceMarketClock}), at most {@code timeout}. Starts the feed if
+     * no connection has yet.
+     *
+     * @return whether that happened in time
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        hub.startFeed();
+        long target = clock.nowMs();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            java.time.Instant caughtUp = hub.stats().caughtUpTo();
+            if (caughtUp != null && caughtUp.toEpochMilli() >= target) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(2);
+        }
+    }
+
     public StreamStats stats() {
         return hub.stats();
     }

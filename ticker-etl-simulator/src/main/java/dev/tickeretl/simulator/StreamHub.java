@@ -49,6 +49,7 @@ final class StreamHub {
     private final AtomicLong authFailed = new AtomicLong();
     private final AtomicLong eventsDelivered = new AtomicLong();
     private final AtomicLong messagesDelivered = new AtomicLong();
+    private final AtomicLong slowConsumers = new AtomicLong();
 
     // Guarded by this.
     private StreamFaultPlan plan;
@@ -173,6 +174,7 @@ final class StreamHub {
     }
 
     private void slowConsumer(Session session) {
+        slowConsumers.incrementAndGet();
         session.connection.discardQueued();
         disconnect(session, "slow_consumer", "Connection closed: the client did not keep up with the data.");
         // A client that reads nothing never takes the status either: reset the connection after a grace period.
@@ -428,8 +430,9 @@ final class StreamHub {
         return new StreamStats(accepted.get(), openConnections(), authSucceeded.get(), authFailed.get(),
                 f == null ? 0 : f.minutesPublished.get(), f == null ? 0 : f.eventsPublished.get(),
                 f == null ? 0 : f.revisionsPublished.get(), f == null ? 0 : f.duplicatesPublished.get(),
-                f == null ? 0 : f.reorderedPublished.get(), eventsDelivered.get(), messagesDelivered.get(),
-                f == null || f.lastPublishedMinute == Long.MIN_VALUE ? null : Instant.ofEpochMilli(f.lastPublishedMinute));
+                f == null ? 0 : f.reorderedPublished.get(), eventsDelivered.get(), messagesDelivered.get(), slowConsumers.get(),
+                f == null || f.lastPublishedMinute == Long.MIN_VALUE ? null : Instant.ofEpochMilli(f.lastPublishedMinute),
+                f == null || f.caughtUpTo == Long.MIN_VALUE ? null : Instant.ofEpochMilli(f.caughtUpTo));
     }
 
     void close() {

@@ -16,7 +16,11 @@ import java.time.Instant;
  * @param reorderedPublished  events held back and sent after the next minute's events
  * @param eventsDelivered     AM events queued to connections (an event for two subscribers counts twice)
  * @param messagesDelivered   text messages (JSON arrays) queued to connections, statuses included
+ * @param slowConsumers       connections closed with {@code slow_consumer} because they fell behind (or were told to)
  * @param lastPublishedMinute start of the latest minute published, or null before the first
+ * @param caughtUpTo          market time through which every due event has been queued to the connections, or null
+ *                            before the feed started: after {@link PolygonSimulator#advanceMarketClock} on a stopped
+ *                            clock, wait until this reaches the new time to know the stream has sent all it will
  */
 public record StreamStats(
         long connectionsAccepted,
@@ -30,5 +34,7 @@ public record StreamStats(
         long reorderedPublished,
         long eventsDelivered,
         long messagesDelivered,
-        Instant lastPublishedMinute) {
+        long slowConsumers,
+        Instant lastPublishedMinute,
+        Instant caughtUpTo) {
 }

@@ -41,6 +41,10 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private int parts;
     private final WebSocket socket;
+    final LinkedBlockingQueue<String> pongs = new LinkedBlockingQueue<>();
+    volatile int amReceived;
+    /** The stream's delivered-events count when this client joined (tests with one reader at a time). */
+    volatile long baseline;
     volatile Integer closeCode;
     volatile Throwable error;
     final CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -135,6 +139,7 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
             JsonNode event = nextEvent(e -> true);
             if (event.path("ev").asText().equals("AM")) {
                 am.add(event);
+                amReceived++;
             }
         }
         return am;
@@ -167,6 +172,15 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
                 return null;
             }
         }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        byte[] bytes = new byte[message.remaining()];
+        message.get(bytes);
+        pongs.add(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
         webSocket.request(1);
         return null;
     }
