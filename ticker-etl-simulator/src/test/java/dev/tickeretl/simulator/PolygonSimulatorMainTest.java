@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PolygonSimulatorMainTest {
@@ -24,6 +26,28 @@ class PolygonSimulatorMainTest {
     }
 
     @Test
+    void streamOptionsSetTheMarketClockUniverseFeedAndScheduledDrops() throws InterruptedException {
+        PolygonSimulator.Builder builder = PolygonSimulatorMain.parse(new String[] {
+                "--market-clock", "2025-03-03T14:30:00Z", "--speed", "0", "--universe", "10", "--revisions", "0",
+                "--events-per-message", "4", "--drop-every", "PT5M"});
+
+        try (PolygonSimulator sim = builder.start();
+             StreamClient client = StreamClient.authenticated(sim.webSocketUrl(), "k")) {
+            assertThat(sim.marketTime()).isEqualTo(Instant.parse("2025-03-03T14:30:00Z"));
+            assertThat(sim.universe()).hasSize(10);
+            client.subscribe("AM.*");
+
+            sim.advanceMarketClock(Duration.ofMinutes(1));
+            assertThat(client.next().json()).hasSize(4); // 10 symbols trade at the open: 4 + 4 + 2
+            assertThat(client.next().json()).hasSize(4);
+            assertThat(client.next().json()).hasSize(2);
+            sim.advanceMarketClock(Duration.ofMinutes(4));
+
+            assertThat(client.awaitEnd()).as("dropped at 09:35, without a close frame").isEqualTo(-1);
+        }
+    }
+
+    @Test
     void helpReturnsNoBuilder() {
         assertThat(PolygonSimulatorMain.parse(new String[] {"--help"})).isNull();
     }
@@ -40,5 +64,12 @@ class PolygonSimulatorMainTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--seed");
         assertThatThrownBy(() -> PolygonSimulatorMain.parse(new String[] {"--colour"}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--colour");
+        for (String[] bad : List.of(new String[] {"--speed", "-1"}, new String[] {"--revisions", "2"},
+                new String[] {"--out-of-order", "x"}, new String[] {"--market-clock", "yesterday"},
+                new String[] {"--universe", "0"}, new String[] {"--drop-every", "PT0S"},
+                new String[] {"--fragment-bytes", "0"}, new String[] {"--fault-rate", "1.5"})) {
+            assertThatThrownBy(() -> PolygonSimulatorMain.parse(bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(bad[0] + ":");
+        }
     }
 }
