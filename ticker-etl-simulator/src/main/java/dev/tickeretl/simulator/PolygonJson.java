@@ -26,5 +26,4 @@ final class PolygonJson {
             gen.writeNumber(BigDecimal.valueOf(value).toPlainString());
         }
     }
-
 }

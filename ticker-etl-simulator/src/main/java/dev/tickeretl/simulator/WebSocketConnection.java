@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -52,7 +53,7 @@ final class WebSocketConnection {
     private final Object pauseLock = new Object();
     private final Thread writer;
     private boolean paused;
-    private volatile boolean closeSent;
+    private final AtomicBoolean closeSent = new AtomicBoolean();
     private volatile boolean closeReceived;
     private volatile boolean open = true;
 
@@ -188,7 +189,7 @@ final class WebSocketConnection {
                     }
                     case OP_CLOSE -> {
                         closeReceived = true;
-                        if (!closeSent) {
+                        if (!closeSent.get()) {
                             int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF)
                                     : CLOSE_NORMAL;
                             close(code, "");
@@ -282,10 +283,9 @@ final class WebSocketConnection {
 
     /** Queues a close frame; the connection ends once it is written (or at once if it never can be). */
     void close(int code, String reason) {
-        if (closeSent) {
+        if (!closeSent.compareAndSet(false, true)) {
             return;
         }
-        closeSent = true;
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
         byte[] payload = new byte[2 + Math.min(text.length, 123)];
         payload[0] = (byte) (code >> 8);
