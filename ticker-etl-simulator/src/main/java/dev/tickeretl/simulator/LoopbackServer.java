@@ -31,8 +31,11 @@ final class LoopbackServer implements AutoCloseable {
         /** Answers one REST request; an exception or no answer gets a 500 and a closed connection. */
         void http(HttpExchange exchange) throws IOException;
 
-        /** Whether a WebSocket handshake on this path is accepted. */
-        boolean isWebSocketPath(String rawPath);
+        /**
+         * Whether a WebSocket handshake on this path is accepted: 101 to go ahead, else the HTTP status to refuse it
+         * with (404 for no endpoint, 503 while the stream is down).
+         */
+        int webSocketStatus(String rawPath);
 
         /** Runs one upgraded connection on the calling thread until it closes. */
         void webSocket(WebSocketConnection connection);
@@ -112,8 +115,10 @@ final class LoopbackServer implements AutoCloseable {
                     return;
                 }
                 if (WebSocketConnection.isUpgrade(request)) {
-                    if (!routes.isWebSocketPath(request.rawPath())) {
-                        plainError(out, 404, "no WebSocket endpoint at this path");
+                    int status = routes.webSocketStatus(request.rawPath());
+                    if (status != 101) {
+                        plainError(out, status, status == 404 ? "no WebSocket endpoint at this path"
+                                : "the stream is unavailable");
                         return;
                     }
                     WebSocketConnection connection = WebSocketConnection.accept(request, socket, in, out);

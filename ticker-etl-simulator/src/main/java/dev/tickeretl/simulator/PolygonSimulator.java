@@ -83,8 +83,11 @@ public final class PolygonSimulator implements AutoCloseable {
             }
 
             @Override
-            public boolean isWebSocketPath(String rawPath) {
-                return rawPath.equals(StreamHub.PATH);
+            public int webSocketStatus(String rawPath) {
+                if (!rawPath.equals(StreamHub.PATH)) {
+                    return 404;
+                }
+                return hub.down() ? 503 : 101;
             }
 
             @Override
@@ -111,6 +114,21 @@ public final class PolygonSimulator implements AutoCloseable {
      */
     public static List<String> defaultUniverse() {
         return DEFAULT_UNIVERSE;
+    }
+
+    /**
+     * {@link Tickers#DEFAULTS} followed by generated four-consonant symbols, {@code size} in all (at most 100 000):
+     * the same list in every run, and for sizes up to {@value #SYNTHETIC_UNIVERSE_SIZE} + 5 a prefix of
+     * {@link #defaultUniverse()}. For runs wider than the default universe, e.g. a 10 000-symbol minute burst.
+     */
+    public static List<String> generatedUniverse(int size) {
+        if (size < 1 || size > 100_000) {
+            throw new IllegalArgumentException("size: must be within 1..100000, got " + size);
+        }
+        if (size <= DEFAULT_UNIVERSE.size() - NOTABLE_SYMBOLS.size()) {
+            return DEFAULT_UNIVERSE.subList(0, size);
+        }
+        return generate(size);
     }
 
     /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
@@ -240,28 +258,27 @@ public final class PolygonSimulator implements AutoCloseable {
     }
 
     private static List<String> buildDefaultUniverse() {
-        // Consonants only, so no generated symbol spells a word; 20^4 = 160 000 codes.
+        List<String> symbols = new ArrayList<>(generate(Tickers.DEFAULTS.size() + SYNTHETIC_UNIVERSE_SIZE));
+        symbols.addAll(NOTABLE_SYMBOLS);
+        return List.copyOf(symbols);
+    }
+
+    private static List<String> generate(int size) {
+        // Consonants only, so no generated symbol spells a word or meets a real one; 20^4 = 160 000 codes.
         String letters = "BCDFGHJKLMNPQRSTVWXZ";
         long codes = 160_000L;
         Set<String> symbols = new LinkedHashSet<>(Tickers.DEFAULTS);
-        int target = Tickers.DEFAULTS.size() + SYNTHETIC_UNIVERSE_SIZE;
-        // Generated symbols are valid tickers, but avoid the real ones added below.
-        Set<String> reserved = new HashSet<>(NOTABLE_SYMBOLS);
         // A stride coprime to the number of codes visits each code at most once.
-        for (long i = 0; symbols.size() < target; i++) {
+        for (long i = 0; symbols.size() < size; i++) {
             long code = Math.floorMod(i * 7919L + 104_729L, codes);
             char[] symbol = new char[4];
             for (int k = 3; k >= 0; k--) {
                 symbol[k] = letters.charAt((int) (code % letters.length()));
                 code /= letters.length();
             }
-            String generated = new String(symbol);
-            if (!reserved.contains(generated)) {
-                symbols.add(generated);
-            }
+            symbols.add(new String(symbol));
         }
-        symbols.addAll(NOTABLE_SYMBOLS);
-        return List.copyOf(symbols);
+        return List.copyOf(symbols).subList(0, size);
     }
 
     /** Settings for a {@link PolygonSimulator}; {@link #start()} binds the port and begins serving. */

@@ -53,9 +53,13 @@ public final class SimulatedStream {
 
     /**
      * Applies {@code fault} to every connection open now. A {@link StreamFault#STALL} lasts until the client closes
-     * the connection; see {@link #stall(Duration)} for one that ends.
+     * the connection (see {@link #stall(Duration)} for one that ends); an {@link StreamFault#OUTAGE} until
+     * {@link #outage(Duration)}'s duration, so it is refused here.
      */
     public void apply(StreamFault fault) {
+        if (fault == StreamFault.OUTAGE) {
+            throw new IllegalArgumentException("fault: an OUTAGE needs a duration, use outage(duration)");
+        }
         hub.apply(Objects.requireNonNull(fault, "fault"), null, clock.nowMs());
     }
 
@@ -66,6 +70,18 @@ public final class SimulatedStream {
             throw new IllegalArgumentException("marketDuration: must be positive, got " + marketDuration);
         }
         hub.apply(StreamFault.STALL, marketDuration, clock.nowMs());
+    }
+
+    /**
+     * Takes the stream down for {@code marketDuration} of market time: every connection is reset, and handshakes
+     * are refused with 503 until then. REST keeps answering.
+     */
+    public void outage(Duration marketDuration) {
+        Objects.requireNonNull(marketDuration, "marketDuration");
+        if (marketDuration.isNegative() || marketDuration.isZero()) {
+            throw new IllegalArgumentException("marketDuration: must be positive, got " + marketDuration);
+        }
+        hub.apply(StreamFault.OUTAGE, marketDuration, clock.nowMs());
     }
 
     /** Connections open now. */

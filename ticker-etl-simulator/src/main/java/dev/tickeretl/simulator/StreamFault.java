@@ -18,5 +18,11 @@ public enum StreamFault {
     /** {@code slow_consumer} status, then a close frame: as when the client read too slowly. */
     SLOW_CONSUMER,
     /** {@code max_connections} status, then a close frame: as when another connection with the key kicks this one. */
-    MAX_CONNECTIONS
+    MAX_CONNECTIONS,
+    /**
+     * The stream goes down: every connection is reset as by {@link #DROP}, and new handshakes are refused with 503
+     * until the outage ends (REST stays up, so a client can repair the gap). Scheduled with a duration by
+     * {@link StreamFaultPlan.Builder#outage}, or {@link SimulatedStream#outage}.
+     */
+    OUTAGE
 }

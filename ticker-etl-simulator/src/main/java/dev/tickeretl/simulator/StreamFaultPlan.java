@@ -124,8 +124,14 @@ public final class StreamFaultPlan {
         private Builder() {
         }
 
-        /** Applies {@code fault} to every connection open when the market clock reaches {@code marketTime}. */
+        /**
+         * Applies {@code fault} to every connection open when the market clock reaches {@code marketTime}. An
+         * {@link StreamFault#OUTAGE} needs a duration: use {@link #outage}.
+         */
         public Builder at(Instant marketTime, StreamFault fault) {
+            if (fault == StreamFault.OUTAGE) {
+                throw new IllegalArgumentException("fault: an OUTAGE needs a duration, use outage(at, duration)");
+            }
             scheduled.add(new Scheduled(Objects.requireNonNull(marketTime, "marketTime"),
                     Objects.requireNonNull(fault, "fault"), null));
             return this;
@@ -141,6 +147,20 @@ public final class StreamFaultPlan {
                 throw new IllegalArgumentException("marketDuration: must be positive, got " + marketDuration);
             }
             scheduled.add(new Scheduled(Objects.requireNonNull(marketTime, "marketTime"), StreamFault.STALL,
+                    marketDuration));
+            return this;
+        }
+
+        /**
+         * From {@code marketTime} the stream is down for {@code marketDuration} of market time: connections are
+         * reset and handshakes refused with 503; REST keeps answering.
+         */
+        public Builder outage(Instant marketTime, Duration marketDuration) {
+            Objects.requireNonNull(marketDuration, "marketDuration");
+            if (marketDuration.isNegative() || marketDuration.isZero()) {
+                throw new IllegalArgumentException("marketDuration: must be positive, got " + marketDuration);
+            }
+            scheduled.add(new Scheduled(Objects.requireNonNull(marketTime, "marketTime"), StreamFault.OUTAGE,
                     marketDuration));
             return this;
         }

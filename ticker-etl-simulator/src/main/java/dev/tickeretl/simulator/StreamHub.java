@@ -58,6 +58,7 @@ final class StreamHub {
     private MinuteFeed feed;
     private ScheduledExecutorService timer;
     private boolean closed;
+    private volatile long downUntil = Long.MIN_VALUE;
 
     StreamHub(SyntheticMarket market, Universe universe, MarketClock clock, String requiredKey, int maxConnections,
               long slowConsumerBytes, StreamFaultPlan plan, String threadName) {
@@ -160,8 +161,17 @@ final class StreamHub {
             case SLOW_CONSUMER -> targets.forEach(this::slowConsumer);
             case MAX_CONNECTIONS -> targets.forEach(s -> disconnect(s, "max_connections",
                     "Maximum number of connections exceeded."));
+            case OUTAGE -> {
+                downUntil = duration == null ? Long.MAX_VALUE : fromMs + duration.toMillis();
+                targets.forEach(s -> s.connection.drop());
+            }
             default -> throw new IllegalStateException("unhandled fault " + fault);
         }
+    }
+
+    /** Whether the stream is in an outage: handshakes are refused. */
+    boolean down() {
+        return clock.nowMs() < downUntil;
     }
 
     void endStall(List<Session> stalled) {

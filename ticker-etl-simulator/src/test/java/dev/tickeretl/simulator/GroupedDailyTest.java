@@ -52,6 +52,16 @@ class GroupedDailyTest {
     }
 
     @Test
+    void generatedUniversesOfAnySizeExtendTheDefaultOneStably() {
+        List<String> wide = PolygonSimulator.generatedUniverse(10_000);
+
+        assertThat(wide).hasSize(10_000).doesNotHaveDuplicates().allMatch(Tickers::isValid);
+        assertThat(wide.subList(0, 3_005)).isEqualTo(PolygonSimulator.defaultUniverse().subList(0, 3_005));
+        assertThat(PolygonSimulator.generatedUniverse(3)).containsExactly("AAPL", "MSFT", "NVDA");
+        assertThat(PolygonSimulator.generatedUniverse(20_000).subList(0, 10_000)).isEqualTo(wide);
+    }
+
+    @Test
     void tradingDayAnswersOneBarPerUniverseTickerStampedAtFourPmNewYork() {
         LocalDate day = LocalDate.of(2024, 3, 5);
         JsonNode body = grouped(sim, day, "adjusted=true");

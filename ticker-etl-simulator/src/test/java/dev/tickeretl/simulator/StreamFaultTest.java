@@ -330,6 +330,25 @@ class StreamFaultTest {
     }
 
     @Test
+    void anOutageResetsConnectionsAndRefusesHandshakesWhileRestStaysUp() throws Exception {
+        Instant down = OPEN.plus(Duration.ofMinutes(2));
+        PolygonSimulator sim = stopped(StreamFaultPlan.builder().outage(down, Duration.ofMinutes(5)).build());
+        StreamClient client = client(sim);
+        client.subscribe("AM.AAPL");
+
+        advance(sim, Duration.ofMinutes(3));
+
+        assertThat(client.awaitEnd()).as("reset, no close frame").isEqualTo(-1);
+        try (RawConnection raw = new RawConnection(sim.port())) {
+            assertThat(raw.upgrade("/stocks").status()).isEqualTo(503);
+        }
+        assertThat(Http.get(sim.baseUrl() + "/v2/aggs/ticker/AAPL/range/1/minute/2025-03-03/2025-03-03"
+                + "?adjusted=false").status()).isEqualTo(200);
+        advance(sim, Duration.ofMinutes(4)); // 09:37: the outage ended at 09:37
+        client(sim).subscribe("AM.AAPL");
+    }
+
+    @Test
     void aWrongKeyGetsAuthFailedAndAClose() throws InterruptedException {
         PolygonSimulator sim = start(PolygonSimulator.builder().requireKey(KEY));
         StreamClient client = StreamClient.connect(sim.webSocketUrl());
