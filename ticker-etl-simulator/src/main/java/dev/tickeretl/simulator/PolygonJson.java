@@ -20,10 +20,19 @@ final class PolygonJson {
         gen.writeFieldName(field);
         if (!Double.isFinite(value)) {
             gen.writeNumber(value); // only an override can produce this; Jackson quotes it, as a broken upstream might
-        } else if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-            gen.writeNumber((long) value);
         } else {
-            gen.writeNumber(BigDecimal.valueOf(value).toPlainString());
+            gen.writeNumber(plain(value));
         }
+    }
+
+    /** A finite number as Polygon writes it (see {@link #writeNumber}). */
+    static String plain(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        // BigDecimal.valueOf uses Double.toString's digits, so without an exponent the two agree; the BigDecimal
+        // detour is only needed to expand an exponent, and costs far more.
+        String text = Double.toString(value);
+        return text.indexOf('E') < 0 ? text : BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 }
