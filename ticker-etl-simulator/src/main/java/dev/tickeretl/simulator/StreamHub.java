@@ -273,7 +273,7 @@ final class StreamHub {
         // Like the real service: a new connection with the same key kicks the oldest beyond the limit.
         List<Session> sameKey = new ArrayList<>();
         for (Session other : sessions) {
-            if (other.authenticated() && other.connection.isOpen()
+            if (other.authenticated() && !other.connection.isClosing()
                     && MessageDigest.isEqual(other.keyDigest, session.keyDigest)) {
                 sameKey.add(other);
             }
@@ -318,7 +318,7 @@ final class StreamHub {
     /** Sends the feed's events to each authenticated subscriber, in messages of the plan's size. */
     void deliver(List<MinuteFeed.Event> events) {
         for (Session session : sessions) {
-            if (!session.authenticated() || !session.connection.isOpen()) {
+            if (!session.authenticated() || session.connection.isClosing()) {
                 continue;
             }
             if (!session.connection.isPaused() && session.connection.queuedBytes() > slowConsumerBytes) {

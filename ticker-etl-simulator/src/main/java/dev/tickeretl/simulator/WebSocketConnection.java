@@ -329,6 +329,11 @@ final class WebSocketConnection {
         return open;
     }
 
+    /** Whether the connection is over or a close frame is on its way: send it nothing more. */
+    boolean isClosing() {
+        return !open || closeSent.get();
+    }
+
     /** Waits (a little) until queued frames, a final close frame above all, are written. */
     void awaitEnd() {
         try {

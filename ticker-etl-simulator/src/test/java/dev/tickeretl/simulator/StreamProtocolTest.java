@@ -100,6 +100,7 @@ class StreamProtocolTest {
         }
         // Minutes ending at or before the clock, and nothing beyond.
         assertThat(am).allSatisfy(e -> assertThat(e.get("e").asLong()).isLessThanOrEqualTo(end.toEpochMilli()));
+        assertThat(sim.stream().awaitCaughtUp(StreamClient.WAIT)).isTrue();
         assertThat(sim.stream().stats().lastPublishedMinute()).isEqualTo(end.minus(Duration.ofMinutes(1)));
     }
 
