@@ -39,7 +39,7 @@ tool() { java -cp "$bench_jar" dev.tickeretl.bench.E2eTool "$@"; }
 # start_simulator NAME ARGS... -> sets $url; the simulator prints its base URL as its first line.
 start_simulator() {
   local name="$1"; shift
-  java -Xmx512m -cp "$cli_jar" dev.tickeretl.testkit.simulator.PolygonSimulatorMain --port 0 --latency "$latency" \
+  java -Xmx512m -cp "$cli_jar" dev.tickeretl.simulator.PolygonSimulatorMain --port 0 --latency "$latency" \
     "$@" >"$work/$name.url" 2>"$work/$name.log" &
   sim_pids+=($!)
   for _ in $(seq 1 300); do

@@ -1,7 +1,7 @@
 package dev.tickeretl.polygon;
 
 import dev.tickeretl.Timespan;
-import dev.tickeretl.testkit.simulator.PolygonSimulator;
+import dev.tickeretl.simulator.PolygonSimulator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,6 +40,7 @@ public class PageParseBenchmark {
 
     public static final int PAGE_BARS = 5_000;
     public static final int GROUPED_WANTED = 500;
+    public static final int GROUPED_MARKET = 605;
 
     private byte[] aggregatesPage;
     private byte[] groupedPage;
@@ -48,12 +49,14 @@ public class PageParseBenchmark {
 
     @Setup
     public void fetchPages() throws IOException, InterruptedException, PageParser.MalformedPage {
-        try (PolygonSimulator simulator = PolygonSimulator.builder().start()) {
+        // The market of 605 symbols the recorded numbers were measured on (the default universe has grown since).
+        List<String> market = PolygonSimulator.defaultUniverse().subList(0, GROUPED_MARKET);
+        try (PolygonSimulator simulator = PolygonSimulator.builder().universe(market).start()) {
             aggregatesPage = get(simulator.baseUrl() + "/v2/aggs/ticker/AAPL/range/1/day/2000-01-01/2024-12-31"
                     + "?adjusted=true&sort=asc&limit=" + PAGE_BARS);
             groupedPage = get(simulator.baseUrl() + "/v2/aggs/grouped/locale/us/market/stocks/2024-12-31"
                     + "?adjusted=true");
-            List<String> wanted = PolygonSimulator.defaultUniverse().subList(0, GROUPED_WANTED);
+            List<String> wanted = market.subList(0, GROUPED_WANTED);
             ticker = PageParser.Target.ticker("AAPL", Timespan.DAY, true);
             grouped = PageParser.Target.grouped(Set.copyOf(wanted), true);
         }

@@ -216,6 +216,16 @@ class CliTest {
     }
 
     @Test
+    void baseUrlWithTheSimulatorIsAUsageErrorNamingTheOptionNotSilentlyDropped() throws IOException {
+        CliRunner.Result r = cli("ingest", "--source", "simulator", "--tickers", "AAPL", "--from", "2025-01-02",
+                "--to", "2025-01-03", "--store", store(), "--base-url", "http://127.0.0.1:9");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.errLines()).singleElement().asString().contains("base-url").contains("simulator");
+        assertThat(dataFiles()).isZero();
+    }
+
+    @Test
     void defaultsToTheLatestCompletedTradingDay() {
         // Friday 2025-01-10 15:00 ET: the session is still open, so the latest completed day is Wednesday the 8th
         // (the 9th was the Carter closure).

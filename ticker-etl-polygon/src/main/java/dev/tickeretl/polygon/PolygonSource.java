@@ -2,6 +2,7 @@ package dev.tickeretl.polygon;
 
 import dev.tickeretl.TradingCalendar;
 import dev.tickeretl.RequestStats;
+import dev.tickeretl.spi.Observer;
 import dev.tickeretl.spi.OffsetReader;
 import dev.tickeretl.spi.Source;
 import dev.tickeretl.spi.SourceEvent;
@@ -46,12 +47,17 @@ public final class PolygonSource implements Source {
     }
 
     private final Settings settings;
+    private final StreamSettings stream;
+    private final Observer observer;
     private final Counters counters = new Counters();
     private FetchRun run;
+    private StreamRun streamRun;
     private boolean closed;
 
-    private PolygonSource(Settings settings) {
+    private PolygonSource(Settings settings, StreamSettings stream, Observer observer) {
         this.settings = settings;
+        this.stream = stream;
+        this.observer = observer;
     }
 
     public static Builder builder() {
@@ -61,15 +67,20 @@ public final class PolygonSource implements Source {
     @Override
     public synchronized void start(SourceRequest request, OffsetReader offsets) {
         Objects.requireNonNull(request, "request");
-        if (request.unbounded()) {
-            throw new IllegalArgumentException("source: the polygon REST source fetches date ranges; it cannot"
-                    + " follow a live feed");
-        }
         if (closed) {
             throw new IllegalStateException("this PolygonSource is closed");
         }
-        if (run != null) {
+        if (run != null || streamRun != null) {
             throw new IllegalStateException("start() was already called; a PolygonSource serves one request");
+        }
+        if (request.unbounded()) {
+            if (request.timespan() != dev.tickeretl.Timespan.MINUTE || request.adjusted()) {
+                throw new IllegalArgumentException("timespan: the live feed carries unadjusted minute bars only");
+            }
+            StreamRun started = new StreamRun(settings, stream, request, offsets, counters, observer);
+            started.start();
+            streamRun = started;
+            return;
         }
         FetchRun started = new FetchRun(settings, request, counters);
         try {
@@ -85,12 +96,23 @@ public final class PolygonSource implements Source {
     public SourceEvent poll(Duration timeout) throws InterruptedException {
         FetchRun current;
         synchronized (this) {
+            if (streamRun != null) {
+                return streamRun.poll(timeout);
+            }
             if (run == null) {
                 throw new IllegalStateException("call start() before poll()");
             }
             current = run;
         }
         return current.poll(timeout);
+    }
+
+    @Override
+    public void committed(dev.tickeretl.spi.SourcePartition partition, dev.tickeretl.spi.SourceOffset offset) {
+        StreamRun current = streamRun;
+        if (current != null) {
+            current.committed(partition, offset);
+        }
     }
 
     @Override
@@ -102,12 +124,17 @@ public final class PolygonSource implements Source {
     @Override
     public void close() {
         FetchRun current;
+        StreamRun currentStream;
         synchronized (this) {
             closed = true;
             current = run;
+            currentStream = streamRun;
         }
         if (current != null) {
             current.close();
+        }
+        if (currentStream != null) {
+            currentStream.close();
         }
     }
 
@@ -141,6 +168,11 @@ public final class PolygonSource implements Source {
         private Duration minBackoff = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofSeconds(60);
         private Function<String, String> environment = System::getenv;
+        private URI webSocketUrl;
+        private boolean delayed;
+        private Duration pingInterval;
+        private Duration streamTimeout;
+        private Observer observer = Observer.NONE;
 
         private Builder() {
         }
@@ -249,6 +281,51 @@ public final class PolygonSource implements Source {
             return this;
         }
 
+        /**
+         * The stocks WebSocket for unbounded requests ({@code ws(s)://host[:port]/path}); default
+         * {@value StreamSettings#REALTIME_URL}, or {@value StreamSettings#DELAYED_URL} with {@link #delayed}.
+         */
+        public Builder webSocketUrl(String url) {
+            URI uri;
+            try {
+                uri = new URI(url == null ? "" : url.strip());
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("ws-url: '" + url + "' is not a URL");
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null || uri.getRawQuery() != null
+                    || uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("ws-url: expected ws(s)://host[:port]/path without query or"
+                        + " user-info (the key goes in the auth message), got '" + url + "'");
+            }
+            this.webSocketUrl = uri;
+            return this;
+        }
+
+        /** The 15-minute delayed feed ({@value StreamSettings#DELAYED_URL}) unless a WebSocket URL is given. */
+        public Builder delayed(boolean delayed) {
+            this.delayed = delayed;
+            return this;
+        }
+
+        /** How often the stream pings the server; default PT10S. */
+        public Builder pingInterval(Duration interval) {
+            this.pingInterval = positive("ping-interval", interval);
+            return this;
+        }
+
+        /** A stream connection silent this long (no message, no answer to a ping) is dropped; default PT30S. */
+        public Builder streamTimeout(Duration timeout) {
+            this.streamTimeout = positive("stream-timeout", timeout);
+            return this;
+        }
+
+        /** Where stream and request metrics go (the run's observer when opened through the provider). */
+        public Builder observer(Observer observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
         /** Where the key variables are read from; tests use a map instead of the process environment. */
         Builder environment(Function<String, String> environment) {
             this.environment = Objects.requireNonNull(environment, "environment");
@@ -279,8 +356,22 @@ public final class PolygonSource implements Source {
                 throw new IllegalArgumentException("api-key: contains characters an HTTP header cannot carry"
                         + " (only visible ASCII is allowed)");
             }
+            StreamSettings stream = StreamSettings.defaults(webSocketUrl != null ? webSocketUrl
+                    : URI.create(delayed ? StreamSettings.DELAYED_URL : StreamSettings.REALTIME_URL));
+            if (pingInterval != null || streamTimeout != null) {
+                Duration ping = pingInterval != null ? pingInterval : stream.pingInterval();
+                Duration silence = streamTimeout != null ? streamTimeout : stream.silenceTimeout();
+                if (silence.compareTo(ping) <= 0) {
+                    throw new IllegalArgumentException("stream-timeout: must be longer than ping-interval (" + ping
+                            + "), got " + silence);
+                }
+                stream = new StreamSettings(stream.url(), ping, silence, stream.minReconnect(),
+                        stream.maxReconnect(), stream.stablePeriod(), stream.repairLookback(),
+                        stream.maxRepairSpan(), stream.repairConcurrency(), stream.frameQueue());
+            }
             return new PolygonSource(new Settings(baseUrl, key == null ? null : new ApiKey(key), rateLimit,
-                    retryBudget, requestTimeout, concurrency, pageLimit, plan, minBackoff, maxBackoff));
+                    retryBudget, requestTimeout, concurrency, pageLimit, plan, minBackoff, maxBackoff), stream,
+                    observer);
         }
 
         private String fromEnvironment(String name) {

@@ -41,6 +41,13 @@ import java.util.function.Function;
  *       <td>{@code auto}, {@code per-ticker} or {@code grouped}: auto takes whichever needs fewer requests</td></tr>
  *   <tr><td>{@code min-backoff}</td><td>{@code PT1S}</td><td>first backoff when no {@code Retry-After} is given</td></tr>
  *   <tr><td>{@code max-backoff}</td><td>{@code PT60S}</td><td>cap of the exponential backoff</td></tr>
+ *   <tr><td>{@code ws-url}</td><td>{@code wss://socket.massive.com/stocks}</td>
+ *       <td>the stocks WebSocket, for a stream (unbounded request)</td></tr>
+ *   <tr><td>{@code feed}</td><td>{@code realtime}</td>
+ *       <td>{@code delayed}: {@code wss://delayed.massive.com/stocks} unless {@code ws-url} is given</td></tr>
+ *   <tr><td>{@code ping-interval}</td><td>{@code PT10S}</td><td>how often a stream pings the server</td></tr>
+ *   <tr><td>{@code stream-timeout}</td><td>{@code PT30S}</td>
+ *       <td>a stream connection silent this long (no message, no pong) is dropped and reconnected</td></tr>
  * </table>
  */
 public final class PolygonSourceProvider implements SourceProvider {
@@ -65,12 +72,12 @@ public final class PolygonSourceProvider implements SourceProvider {
     /** Every option this source takes. */
     static final List<String> OPTIONS = List.of("base-url", "api-key", "require-key", "max-requests-per-minute",
             "rate-limit", "retry-budget", "request-timeout", "concurrency", "page-limit", "plan", "min-backoff",
-            "max-backoff");
+            "max-backoff", "ws-url", "feed", "ping-interval", "stream-timeout");
 
     @Override
     public Source open(ProviderContext context) {
         context.requireKnownOptions("the polygon source", OPTIONS);
-        return builder(context.options()).build();
+        return builder(context.options()).observer(context.observer()).build();
     }
 
     /** The builder the options describe; not yet built, so the key is resolved only in {@code build()}. */
@@ -93,6 +100,10 @@ public final class PolygonSourceProvider implements SourceProvider {
         o.integer("concurrency").ifPresent(builder::concurrency);
         o.integer("page-limit").ifPresent(builder::pageLimit);
         o.text("plan").ifPresent(value -> builder.plan(parsePlan(value)));
+        o.text("ws-url").ifPresent(builder::webSocketUrl);
+        o.text("feed").ifPresent(value -> builder.delayed(parseFeed(value)));
+        o.duration("ping-interval").ifPresent(builder::pingInterval);
+        o.duration("stream-timeout").ifPresent(builder::streamTimeout);
         var min = o.duration("min-backoff");
         var max = o.duration("max-backoff");
         if (min.isPresent() || max.isPresent()) {
@@ -118,6 +129,14 @@ public final class PolygonSourceProvider implements SourceProvider {
             throw new IllegalArgumentException(usage);
         }
         builder.rateLimit(requests, period);
+    }
+
+    private static boolean parseFeed(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "realtime", "real-time" -> false;
+            case "delayed" -> true;
+            default -> throw new IllegalArgumentException("feed: expected realtime or delayed, got '" + value + "'");
+        };
     }
 
     private static PolygonSource.Plan parsePlan(String value) {

@@ -1,2 +1,0 @@
-/** The offline {@code simulator} source: the testkit's Polygon simulator on loopback, read by the real source. */
-package dev.tickeretl.simulator;
