@@ -2,8 +2,8 @@ package dev.tickeretl.server;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.tickeretl.Store;
+import dev.tickeretl.TickerEtlException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -172,8 +172,7 @@ public final class BarServer implements AutoCloseable {
                 if (ownsChanges) {
                     feed.close();
                 }
-                throw new UncheckedIOException("bind: cannot listen on " + bind + ":" + port + ": " + e.getMessage(),
-                        e);
+                throw new TickerEtlException("port: cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
             }
             ApiHandler handler = new ApiHandler(store, feed, clock, maxStreams);
             http.createContext("/", handler);

@@ -154,14 +154,26 @@ public final class HeadlessChromium implements AutoCloseable {
         return result.path("result").path("value");
     }
 
-    /** Evaluates {@code expression} every 100 ms until {@code done} accepts its value; fails after {@code limit}. */
+    /**
+     * Evaluates {@code expression} every 100 ms until {@code done} accepts its value; fails after {@code limit}. A
+     * script error counts as "not yet" (the page may still be loading) and is reported if the time runs out.
+     */
     public JsonNode await(String expression, Predicate<JsonNode> done, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
-        JsonNode value = evaluate(expression);
-        while (!done.test(value)) {
+        Object last = null;
+        while (true) {
+            try {
+                JsonNode value = evaluate(expression);
+                if (done.test(value)) {
+                    return value;
+                }
+                last = value;
+            } catch (AssertionError notYet) {
+                last = notYet.getMessage();
+            }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("page never satisfied the condition within " + limit + ": " + expression
-                        + " was " + value);
+                        + " was " + last);
             }
             try {
                 Thread.sleep(100);
@@ -169,9 +181,7 @@ public final class HeadlessChromium implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted", e);
             }
-            value = evaluate(expression);
         }
-        return value;
     }
 
     /** A PNG of what the page shows now. */

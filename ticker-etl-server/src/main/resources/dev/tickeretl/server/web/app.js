@@ -15,6 +15,8 @@
   var VOLUME = { Bull: '#86efac', Bear: '#fca5a5', Neutral: '#cbd5e1' };
   var PRIOR = '#d97706';
   var MANY = 300; // a longer series opens zoomed to its last MANY bars
+  var PRICE_GRID = { left: 72, right: 20, top: 14, height: 270 };
+  var VOLUME_GRID = { left: 72, right: 20, top: 306, height: 84 };
 
   var body = document.body;
   var main = document.getElementById('charts');
@@ -150,7 +152,7 @@
       textStyle: { fontFamily: 'system-ui, sans-serif' },
       tooltip: { trigger: 'axis', axisPointer: { type: 'cross' }, confine: true, formatter: tooltip(view, bars) },
       axisPointer: { link: [{ xAxisIndex: 'all' }] },
-      grid: [{ left: 72, right: 20, top: 14, height: 270 }, { left: 72, right: 20, top: 306, height: 84 }],
+      grid: [PRICE_GRID, VOLUME_GRID],
       xAxis: [
         { type: 'category', data: labels, boundaryGap: true, axisLabel: { show: false }, axisTick: { show: false } },
         { type: 'category', gridIndex: 1, data: labels, boundaryGap: true, axisLabel: axisLabel }],
@@ -174,6 +176,10 @@
     s.bear = counts.Bear;
     s.neutral = counts.Neutral;
     s.updates = view.updates;
+    // Where the candles are drawn, in page pixels (left,top,width,height), for checks of a screenshot.
+    var box = view.chartEl.getBoundingClientRect();
+    s.plot = [Math.round(box.left + window.scrollX + PRICE_GRID.left), Math.round(box.top + window.scrollY +
+      PRICE_GRID.top), Math.round(box.width - PRICE_GRID.left - PRICE_GRID.right), PRICE_GRID.height].join(',');
     var first = bars.length ? (minute ? bars[0].start_et.substring(11, 16) : bars[0].trading_date) : '';
     var last = bars.length ? labels[labels.length - 1] : '';
     var text = bars.length === 0 ? 'no bars stored for this range'
