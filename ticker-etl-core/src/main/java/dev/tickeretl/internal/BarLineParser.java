@@ -4,9 +4,7 @@ import dev.tickeretl.Bar;
 import dev.tickeretl.Phase;
 import dev.tickeretl.Timespan;
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -75,6 +73,7 @@ public final class BarLineParser {
     private byte[] in;
     private int pos;
     private int end;
+    private boolean lineEndsEarly;
 
     private byte[] lastTickerBytes = new byte[0];
     private String lastTicker = "";
@@ -86,44 +85,43 @@ public final class BarLineParser {
      * {@code fallback}. Lines are split as {@link BufferedReader#readLine()} splits them and blank lines skipped.
      */
     public static List<Bar> parseLines(byte[] jsonLines, Function<String, Bar> fallback) {
-        if (indexOf(jsonLines, (byte) '\r') >= 0) {
-            return parseLinesSlowly(jsonLines, fallback); // not what our writer makes; keep readLine's rules
-        }
         BarLineParser parser = new BarLineParser();
         List<Bar> bars = new ArrayList<>(jsonLines.length / 320 + 1);
         int start = 0;
         while (start < jsonLines.length) {
+            // A line in our shape holds no control character, so the parse itself finds where it ends.
+            Bar bar = parser.parse(jsonLines, start, jsonLines.length, true);
+            if (bar != null) {
+                bars.add(bar);
+                start = parser.pos + 1;
+                continue;
+            }
             int newline = indexOf(jsonLines, (byte) '\n', start);
             int lineEnd = newline < 0 ? jsonLines.length : newline;
-            Bar bar = parser.parse(jsonLines, start, lineEnd);
-            if (bar == null) {
-                // '\n' never occurs inside a UTF-8 sequence, so decoding line by line equals decoding the whole.
-                String line = new String(jsonLines, start, lineEnd - start, StandardCharsets.UTF_8);
+            // '\n' never occurs inside a UTF-8 sequence, so decoding line by line equals decoding the whole.
+            String segment = new String(jsonLines, start, lineEnd - start, StandardCharsets.UTF_8);
+            for (String line : segment.indexOf('\r') < 0 ? List.of(segment) : readLines(segment)) {
                 if (!line.isBlank()) {
                     bars.add(fallback.apply(line));
                 }
-            } else {
-                bars.add(bar);
             }
             start = lineEnd + 1;
         }
         return bars;
     }
 
-    private static List<Bar> parseLinesSlowly(byte[] jsonLines, Function<String, Bar> fallback) {
-        List<Bar> bars = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(jsonLines),
-                StandardCharsets.UTF_8))) {
+    /** Lines as {@link BufferedReader#readLine()} splits them: a lone '\r' ends a line too. */
+    private static List<String> readLines(String text) {
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new java.io.StringReader(text))) {
             String line;
             while ((line = r.readLine()) != null) {
-                if (!line.isBlank()) {
-                    bars.add(fallback.apply(line));
-                }
+                lines.add(line);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bars;
+        return lines;
     }
 
     /**
@@ -131,9 +129,15 @@ public final class BarLineParser {
      * must read it; it may still be a valid bar, or not JSON at all).
      */
     public Bar parse(byte[] line, int from, int to) {
+        return parse(line, from, to, false);
+    }
+
+    /** With {@code lineEndsEarly}, the line may also end at a '\n' before {@code to} ({@link #pos} is there). */
+    private Bar parse(byte[] line, int from, int to, boolean lineEndsEarly) {
         in = line;
         pos = from;
         end = to;
+        this.lineEndsEarly = lineEndsEarly;
         try {
             return bar();
         } catch (DateTimeException e) {
@@ -185,7 +189,7 @@ public final class BarLineParser {
         expect(SCHEMA_VERSION);
         int schemaVersion = (int) integer(9);
         expect((byte) '}');
-        if (pos != end) {
+        if (pos != end && !(lineEndsEarly && in[pos] == '\n')) {
             throw OUTSIDE_SHAPE;
         }
         return new Bar(ticker, timespan, tradingDate, startMs, startEt, startUtc, open, high, low, close, volume,
@@ -456,10 +460,6 @@ public final class BarLineParser {
             }
         }
         return Double.parseDouble(new String(in, start, pos - start, StandardCharsets.ISO_8859_1));
-    }
-
-    private static int indexOf(byte[] bytes, byte b) {
-        return indexOf(bytes, b, 0);
     }
 
     private static int indexOf(byte[] bytes, byte b, int from) {
