@@ -109,8 +109,8 @@ final class ApiHandler implements HttpHandler {
                     throw new ApiException(404, null, "no such endpoint: " + QueryParams.echo(path)
                             + " (try /v1/bars, /v1/latest, /v1/runs, /v1/stream or /)");
                 }
-                byte[] body = Assets.bytes(asset.resource());
-                send(exchange, head, 200, asset.contentType(), asset.cacheControl(), ETags.of(body), body);
+                send(exchange, head, 200, asset.contentType(), asset.cacheControl(), Assets.etag(asset.resource()),
+                        Assets.bytes(asset.resource()));
             }
         }
     }

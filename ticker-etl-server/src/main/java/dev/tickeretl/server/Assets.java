@@ -25,9 +25,12 @@ final class Assets {
             "/assets/style.css", new Asset("web/style.css", "text/css; charset=utf-8", "no-cache"),
             "/assets/echarts.min.js", new Asset(LIBRARY, "text/javascript; charset=utf-8", "public, max-age=86400"),
             "/assets/echarts-LICENSE.txt", new Asset("web/echarts/LICENSE", "text/plain; charset=utf-8",
-                    "public, max-age=86400"));
+                    "public, max-age=86400"),
+            "/assets/echarts-LICENSE-d3.txt", new Asset("web/echarts/licenses/LICENSE-d3",
+                    "text/plain; charset=utf-8", "public, max-age=86400"));
 
     private static final Map<String, byte[]> CACHE = new ConcurrentHashMap<>();
+    private static final Map<String, String> ETAGS = new ConcurrentHashMap<>();
 
     private Assets() {
     }
@@ -49,6 +52,11 @@ final class Assets {
                 throw new UncheckedIOException("cannot read resource " + r, e);
             }
         });
+    }
+
+    /** The entity tag of a resource, computed once (the library is 1 MB). */
+    static String etag(String resource) {
+        return ETAGS.computeIfAbsent(resource, r -> ETags.of(bytes(r)));
     }
 
     static String text(String resource) {

@@ -103,5 +103,8 @@ class LatestRunsAndPageTest {
         assertThat(new String(library.body(), 0, 2000, StandardCharsets.UTF_8)).contains("Apache");
         assertThat(app.text()).contains("v1/bars?").contains("v1/stream?");
         assertThat(served.get("/assets/echarts-LICENSE.txt").text()).contains("Apache License");
+        assertThat(served.get("/assets/echarts-LICENSE-d3.txt").status()).isEqualTo(200);
+        assertThat(served.get("/assets/echarts.min.js", "If-None-Match", library.header("ETag")).status())
+                .isEqualTo(304);
     }
 }
