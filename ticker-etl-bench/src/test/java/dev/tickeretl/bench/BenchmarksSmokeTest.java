@@ -91,6 +91,12 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void readCpuTimeReportsEveryPath() throws Exception {
+        assertThat(ReadCpuTime.measure(0.01)).hasSize(4).allSatisfy(line -> assertThat(line).matches(
+                ".*: [0-9.]+ (M bars per CPU second|ms CPU).*"));
+    }
+
+    @Test
     void pipelineWriteStoresEveryBarAndItsReRunWritesNothing() throws IOException {
         PipelineWriteBenchmark b = new PipelineWriteBenchmark();
         b.tickers = 3;
