@@ -44,14 +44,14 @@ public final class BarLineParser {
     private static final byte[] TRANSACTIONS = ascii(",\"transactions\":");
     private static final byte[] ADJUSTED = ascii(",\"adjusted\":");
     private static final byte[] PRIOR_VOLUME = ascii(",\"prior_volume\":");
-    private static final byte[] PHASE = ascii(",\"phase\":\"");
+    private static final byte[] PHASE = ascii(",\"phase\":");
     private static final byte[] SCHEMA_VERSION = ascii(",\"schema_version\":");
     private static final byte[] NULL = ascii("null");
     private static final byte[] TRUE = ascii("true");
     private static final byte[] FALSE = ascii("false");
     private static final byte[][] TIMESPANS = {ascii("day\""), ascii("minute\"")};
     private static final Timespan[] TIMESPAN_VALUES = {Timespan.DAY, Timespan.MINUTE};
-    private static final byte[][] PHASES = {ascii("Bull\""), ascii("Bear\""), ascii("Neutral\"")};
+    private static final byte[][] PHASES = {ascii("\"Bull\""), ascii("\"Bear\""), ascii("\"Neutral\"")};
     private static final Phase[] PHASE_VALUES = {Phase.BULL, Phase.BEAR, Phase.NEUTRAL};
 
     /** Powers of ten that are exact doubles: m * 10^e and m / 10^e are then correctly rounded (Clinger). */
@@ -140,7 +140,8 @@ public final class BarLineParser {
         this.lineEndsEarly = lineEndsEarly;
         try {
             return bar();
-        } catch (DateTimeException e) {
+        } catch (DateTimeException | NullPointerException | IllegalArgumentException refused) {
+            // A value java.time or Bar itself refuses: Jackson reads the line and reports the problem its own way.
             return null;
         } catch (RuntimeException e) {
             if (e == OUTSIDE_SHAPE) {
@@ -185,7 +186,7 @@ public final class BarLineParser {
         expect(PRIOR_VOLUME);
         Double priorVolume = skipNull() ? null : number();
         expect(PHASE);
-        Phase phase = PHASE_VALUES[oneOf(PHASES)];
+        Phase phase = skipNull() ? null : PHASE_VALUES[oneOf(PHASES)]; // the contract lets minute bars have none
         expect(SCHEMA_VERSION);
         int schemaVersion = (int) integer(9);
         expect((byte) '}');
