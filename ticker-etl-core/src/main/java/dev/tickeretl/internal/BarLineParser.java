@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Reads the data-contract lines our own writer produces ({@code spi.BarLines}: fields in contract order, no
+ * Reads the data-contract lines our own writer produces ({@code BarLines}: fields in contract order, no
  * whitespace, ASCII ticker without escapes, whole-second ISO times) without Jackson's databind, which cost 4-5 µs
  * a bar and bounded every re-run, merge and read. A line of any other shape (other order, whitespace, escapes,
  * fractions of seconds, unusual numbers such as {@code -0} as an integer) is not guessed at: {@link #parse} returns
