@@ -64,6 +64,44 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void readPathDecodesEveryBarOfTwentyYearsTheSameBothWays() throws IOException {
+        ReadPathBenchmark b = new ReadPathBenchmark();
+        b.setup();
+        try {
+            b.decodeFast(BH);
+            b.decodeJackson(BH);
+            assertThat(b.storeRead()).hasSize(ReadPathBenchmark.BARS);
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @Test
+    void readApiAnswersTwentyYearsInEveryFormat() throws Exception {
+        for (String format : new String[]{"ndjson", "json", "csv"}) {
+            ReadApiBenchmark b = new ReadApiBenchmark();
+            b.format = format;
+            b.setup();
+            try {
+                byte[] body = b.twentyYearsOfOneTicker();
+                assertThat(body.length).as(format).isGreaterThan(ReadPathBenchmark.BARS * 150);
+                if (format.equals("ndjson")) {
+                    assertThat(new String(body, java.nio.charset.StandardCharsets.UTF_8).lines())
+                            .hasSize(ReadPathBenchmark.BARS);
+                }
+            } finally {
+                b.tearDown();
+            }
+        }
+    }
+
+    @Test
+    void readCpuTimeReportsEveryPath() throws Exception {
+        assertThat(ReadCpuTime.measure(0.01)).hasSize(4).allSatisfy(line -> assertThat(line).matches(
+                ".*: [0-9.]+ (M bars per CPU second|ms CPU).*"));
+    }
+
+    @Test
     void pipelineWriteStoresEveryBarAndItsReRunWritesNothing() throws IOException {
         PipelineWriteBenchmark b = new PipelineWriteBenchmark();
         b.tickers = 3;

@@ -94,6 +94,16 @@ public final class JsonCodec {
         return BAR_READER.readValue(line);
     }
 
+    /** Run records as one compact JSON array, for APIs. */
+    public static byte[] toJsonArray(java.util.List<RunRecord> runs) {
+        try {
+            return MAPPER.writerFor(MAPPER.getTypeFactory().constructCollectionType(java.util.List.class,
+                    RunRecord.class)).writeValueAsBytes(runs);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise run records", e);
+        }
+    }
+
     public static byte[] toJson(RunRecord run) {
         try {
             return RUN_WRITER.writeValueAsString(run).getBytes(StandardCharsets.UTF_8);

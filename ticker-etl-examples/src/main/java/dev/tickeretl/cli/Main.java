@@ -6,10 +6,11 @@ import java.time.Clock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The reference command line: {@code ticker-etl ingest|runs|bars}. */
+/** The reference command line: {@code ticker-etl ingest|runs|bars|serve|chart}. */
 @Command(name = "ticker-etl", mixinStandardHelpOptions = true, version = "ticker-etl 0.1.0",
         description = "Ingest US market aggregates into phase-tagged, timezone-correct JSON records.",
-        subcommands = {IngestCommand.class, RunsCommand.class, BarsCommand.class},
+        subcommands = {IngestCommand.class, RunsCommand.class, BarsCommand.class, ServeCommand.class,
+                ChartCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:succeeded", "1:failed", "2:usage error", "3:partial (some tickers or bars failed)",
                 "130:cancelled by SIGINT/SIGTERM (what was fetched is stored and recorded)"})
@@ -63,6 +64,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: ingest, runs or bars");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: ingest, runs, bars, serve or chart");
     }
 }

@@ -28,6 +28,7 @@ class ReadmeJShellTest {
                 .filter(l -> l.startsWith("jshell> ")).map(l -> l.substring("jshell> ".length())).toList();
         assertThat(session).isNotEmpty();
         String store = dir.resolve("data").toUri().toString();
+        Path chart = dir.resolve("chart.html");
 
         List<String> values = new ArrayList<>();
         try (JShell shell = JShell.builder().executionEngine("local").build()) {
@@ -35,14 +36,18 @@ class ReadmeJShellTest {
                 eval(shell, line);
             }
             for (String line : session) {
-                // The only change: the session's ./data becomes this test's directory.
-                values.add(eval(shell, line.replace("file:./data", store)));
+                // The only changes: the session's ./data and chart.html go to this test's directory.
+                values.add(eval(shell, line.replace("file:./data", store)
+                        .replace("Path.of(\"chart.html\")", "Path.of(\"" + chart + "\")")));
             }
         }
 
         assertThat(values.get(0)).contains("SUCCEEDED");
         assertThat(values).anySatisfy(v -> assertThat(v).isEqualTo("SUCCEEDED"));
-        assertThat(values.get(values.size() - 1)).startsWith("Bar[ticker=AAPL").contains("tradingDate=2025-01-02");
+        assertThat(values).anySatisfy(v -> assertThat(v).startsWith("Bar[ticker=AAPL")
+                .contains("tradingDate=2025-01-02"));
+        assertThat(values).contains(chart.toString());
+        assertThat(Files.readString(chart)).startsWith("<!doctype html>").contains("\"trading_date\":\"2025-01-31\"");
     }
 
     private static String eval(JShell shell, String source) {
