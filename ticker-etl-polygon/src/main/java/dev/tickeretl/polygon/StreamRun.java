@@ -166,6 +166,12 @@ final class StreamRun {
             return;
         }
         observer.count("ticker_etl_stream_bars_received", frame.bars().size());
+        if (awaitingFirstBars) {
+            // The first minute the new connection delivers closes every ticker's gap; REST answers the rest.
+            // Planned before this message's bars count as seen: the gap starts where the last connection left off.
+            awaitingFirstBars = false;
+            scheduleRepairs(frameMax);
+        }
         long now = System.nanoTime();
         for (Map.Entry<String, List<RawBar>> e : byTicker.entrySet()) {
             TickerState t = tickers.get(e.getKey());
@@ -176,11 +182,6 @@ final class StreamRun {
                 }
             }
             ready.add(new SourceEvent.Bars(t.partition, e.getValue(), t.offset()));
-        }
-        if (awaitingFirstBars) {
-            // The first minute the new connection delivers closes every ticker's gap; REST answers the rest.
-            awaitingFirstBars = false;
-            scheduleRepairs(frameMax);
         }
         advanceStreamTime(frameMax);
     }
@@ -423,20 +424,32 @@ final class StreamRun {
     }
 
     private void subscribe(WebSocket s) {
+        for (String message : subscribeMessages(tickers.keySet(), SUBSCRIBE_CHUNK_CHARS)) {
+            send(s, message);
+        }
+    }
+
+    /** {@code subscribe} messages for {@code AM.<T>} of every ticker, each at most {@code maxChars} long. */
+    static List<String> subscribeMessages(Iterable<String> symbols, int maxChars) {
+        String head = "{\"action\":\"subscribe\",\"params\":\"";
+        String tail = "\"}";
+        List<String> messages = new ArrayList<>();
         StringBuilder params = new StringBuilder();
-        for (String ticker : tickers.keySet()) {
-            if (params.length() > 0 && params.length() + ticker.length() + 4 > SUBSCRIBE_CHUNK_CHARS) {
-                send(s, "{\"action\":\"subscribe\",\"params\":\"" + params + "\"}");
+        for (String ticker : symbols) {
+            String topic = "AM." + ticker;
+            if (params.length() > 0 && head.length() + params.length() + 1 + topic.length() + tail.length() > maxChars) {
+                messages.add(head + params + tail);
                 params.setLength(0);
             }
             if (params.length() > 0) {
                 params.append(',');
             }
-            params.append("AM.").append(ticker);
+            params.append(topic);
         }
         if (params.length() > 0) {
-            send(s, "{\"action\":\"subscribe\",\"params\":\"" + params + "\"}");
+            messages.add(head + params + tail);
         }
+        return messages;
     }
 
     private String authMessage() {
