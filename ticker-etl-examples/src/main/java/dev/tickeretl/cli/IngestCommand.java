@@ -181,7 +181,7 @@ final class IngestCommand implements Callable<Integer> {
         }
     }
 
-    private static List<String> normalise(List<String> raw) {
+    static List<String> normalise(List<String> raw) {
         List<String> symbols = new ArrayList<>();
         for (String t : raw) {
             String s = t.trim().toUpperCase(Locale.ROOT);
@@ -195,7 +195,7 @@ final class IngestCommand implements Callable<Integer> {
         return symbols;
     }
 
-    private static String defaultSource() {
+    static String defaultSource() {
         return hasKey("POLYGON_API_KEY") || hasKey("MASSIVE_API_KEY") ? "polygon" : "simulator";
     }
 

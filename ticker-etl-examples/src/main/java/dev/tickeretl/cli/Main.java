@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The reference command line: {@code ticker-etl ingest|runs|bars|serve|chart}. */
 @Command(name = "ticker-etl", mixinStandardHelpOptions = true, version = "ticker-etl 0.1.0",
         description = "Ingest US market aggregates into phase-tagged, timezone-correct JSON records.",
-        subcommands = {IngestCommand.class, RunsCommand.class, BarsCommand.class, ServeCommand.class,
+        subcommands = {IngestCommand.class, StreamCommand.class, RunsCommand.class, BarsCommand.class, ServeCommand.class,
                 ChartCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:succeeded", "1:failed", "2:usage error", "3:partial (some tickers or bars failed)",

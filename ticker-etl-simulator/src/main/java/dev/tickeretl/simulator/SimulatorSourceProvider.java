@@ -31,14 +31,14 @@ import java.util.function.Function;
  * {@code speed} (how fast the simulated market clock runs for a stream, default 60: a trading day in 6.5 minutes),
  * {@code market-start} (ISO-8601 instant where that clock starts; default the 09:30 New York open of the latest
  * session that has closed, by the run's clock), plus the Polygon source's options that shape how it fetches ({@code concurrency}, {@code rate-limit}, {@code plan},
- * ...). {@code base-url}, {@code api-key} and {@code require-key} are refused with an
+ * ...). {@code base-url}, {@code ws-url}, {@code api-key} and {@code require-key} are refused with an
  * {@link IllegalArgumentException} naming the option: the simulator picks its own address and takes no key, so
  * silently dropping them would hide a mistake (a user who meant to reach a real server).
  */
 public final class SimulatorSourceProvider implements SourceProvider {
 
     /** Polygon options this source decides itself. */
-    private static final List<String> REFUSED = List.of("base-url", "api-key", "require-key");
+    private static final List<String> REFUSED = List.of("base-url", "ws-url", "api-key", "require-key");
     private static final List<String> OWN = List.of("seed", "latency", "page-size", "speed", "market-start");
 
     @Override
