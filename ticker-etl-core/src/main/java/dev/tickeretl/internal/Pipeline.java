@@ -509,6 +509,11 @@ public final class Pipeline {
             }
             if (unit.offset != null) {
                 lane.committableOffset = unit.offset;
+                try {
+                    source.written(lane.partition, unit.offset);
+                } catch (RuntimeException e) {
+                    LOG.debug("source did not take the write notice of {}: {}", lane.partition, e.getMessage());
+                }
             }
             lane.committableCoverage.addAll(unit.coverage);
             report(w);

@@ -25,6 +25,14 @@ public interface Source extends AutoCloseable {
     SourceEvent poll(Duration timeout) throws InterruptedException;
 
     /**
+     * The bars of {@code partition} up to {@code offset} are durable in the store (not yet committed: offsets are
+     * committed in batches). A notification only, e.g. to measure how long a bar took from the wire to the disk.
+     * Called on the pipeline's thread.
+     */
+    default void written(SourcePartition partition, SourceOffset offset) {
+    }
+
+    /**
      * {@code offset} of {@code partition} is now committed: everything before it is durable. A notification only
      * (e.g. to let a stream drop what it kept for repair); the framework has already stored it.
      */

@@ -108,10 +108,10 @@ public final class PolygonSource implements Source {
     }
 
     @Override
-    public void committed(dev.tickeretl.spi.SourcePartition partition, dev.tickeretl.spi.SourceOffset offset) {
+    public void written(dev.tickeretl.spi.SourcePartition partition, dev.tickeretl.spi.SourceOffset offset) {
         StreamRun current = streamRun;
         if (current != null) {
-            current.committed(partition, offset);
+            current.written(partition, offset);
         }
     }
 

@@ -305,11 +305,13 @@ final class StreamRun {
         dispatch(t); // a gap that grew while this repair ran
     }
 
-    void committed(SourcePartition partition, SourceOffset offset) {
+    /** Durable: how long the last minute took from the wire to the store. */
+    void written(SourcePartition partition, SourceOffset offset) {
         long[] seen = receivedAt.get(partition.ticker());
         Long minute = parse(offset.get("last_minute")) == Long.MIN_VALUE ? null : parse(offset.get("last_minute"));
         if (seen != null && minute != null && seen[0] == minute) {
             observer.time("ticker_etl_receive_to_durable", Duration.ofNanos(System.nanoTime() - seen[1]));
+            receivedAt.remove(partition.ticker(), seen);
         }
     }
 

@@ -112,6 +112,11 @@ public final class SimulatorSourceProvider implements SourceProvider {
         }
 
         @Override
+        public void written(SourcePartition partition, SourceOffset offset) {
+            delegate.written(partition, offset);
+        }
+
+        @Override
         public void committed(SourcePartition partition, SourceOffset offset) {
             delegate.committed(partition, offset);
         }
