@@ -4,3 +4,4 @@ import dev.tickeretl.server.*;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.*;
+import java.util.Map;

@@ -48,6 +48,9 @@ class ReadmeJShellTest {
                 .contains("tradingDate=2025-01-02"));
         assertThat(values).contains(chart.toString());
         assertThat(Files.readString(chart)).startsWith("<!doctype html>").contains("\"trading_date\":\"2025-01-31\"");
+        assertThat(values).as("the stream stopped within the wait").contains("true");
+        assertThat(Integer.parseInt(values.get(values.size() - 1))).as("minute bars the stream stored")
+                .isGreaterThan(10);
     }
 
     private static String eval(JShell shell, String source) {
