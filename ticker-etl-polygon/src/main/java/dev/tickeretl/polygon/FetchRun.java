@@ -48,6 +48,7 @@ final class FetchRun {
     private final SourceRequest request;
     private final Counters counters;
     private final AggregatesClient client;
+    private final Redactor redactor;
     private final BlockingQueue<Object> events = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final AtomicReference<String> fatal = new AtomicReference<>();
     private final ExecutorService workers;
@@ -58,7 +59,8 @@ final class FetchRun {
         this.settings = settings;
         this.request = request;
         this.counters = counters;
-        this.client = new AggregatesClient(settings, new RequestGate(settings.rateLimit()), counters);
+        this.client = new AggregatesClient(settings, counters);
+        this.redactor = Redactor.of(settings.apiKey());
         this.workers = Executors.newFixedThreadPool(settings.concurrency(), daemonThreads());
     }
 
@@ -305,6 +307,8 @@ final class FetchRun {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            client.close();
         }
     }
 
@@ -313,7 +317,7 @@ final class FetchRun {
     }
 
     private String redact(String text) {
-        return ApiKey.redact(settings.apiKey(), text);
+        return redactor.redact(text);
     }
 
     private static List<RawBar> within(List<RawBar> bars, long fromMs, long toMs) {
