@@ -17,30 +17,26 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import javax.net.ssl.SSLException;
@@ -48,7 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polygon's aggregates endpoints over {@link HttpClient}: builds the URLs, sends each request through the shared
+ * Polygon's aggregates endpoints over {@link BlockingHttp}: builds the URLs, sends each request through the shared
  * {@link RequestGate}, classifies every answer, and follows {@code next_url} safely. The Failsafe policies are built
  * once, here, for the whole source:
  * <ul>
@@ -65,6 +61,8 @@ final class AggregatesClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AggregatesClient.class);
     private static final String USER_AGENT = "ticker-etl";
     private static final int MESSAGE_LIMIT = 200;
+    /** The response headers the classification reads. */
+    private static final List<String> RESPONSE_HEADERS = List.of("Content-Type", "Content-Encoding", "Retry-After");
     /** Attempts in a row whose answers show a wrong upstream before the breaker opens. */
     static final int BREAKER_THRESHOLD = 3;
     /** Backoffs and {@code Retry-After} waits are spread by ±25 % so that workers do not retry in lockstep. */
@@ -111,21 +109,27 @@ final class AggregatesClient implements AutoCloseable {
     }
 
     /** One page's request across its attempts; used by one thread at a time (Failsafe runs it synchronously). */
-    private static final class Exchange {
+    private final class Exchange {
         final URI uri;
-        /** The path, redacted, for reasons and log lines. */
-        final String where;
         final PageParser.Target target;
         final RequestGate.Permit first;
         final long started;
         int attempts;
+        private String where;
 
-        Exchange(URI uri, String where, PageParser.Target target, RequestGate.Permit first) {
+        Exchange(URI uri, PageParser.Target target, RequestGate.Permit first) {
             this.uri = uri;
-            this.where = where;
             this.target = target;
             this.first = first;
             this.started = System.nanoTime();
+        }
+
+        /** The path, redacted, for reasons and log lines; made only when one is written. */
+        String where() {
+            if (where == null) {
+                where = redactor.redact(uri.getRawPath());
+            }
+            return where;
         }
     }
 
@@ -134,8 +138,8 @@ final class AggregatesClient implements AutoCloseable {
     private final Redactor redactor;
     private final RequestGate.Lease gateLease;
     private final RequestGate gate;
-    private final HttpClient http;
-    private final HttpResponse.BodyHandler<byte[]> bodyHandler;
+    private final BlockingHttp http;
+    private final Map<String, String> requestHeaders;
     private final CircuitBreaker<Attempt> breaker;
     private final RetryPolicy<Attempt> retry;
     private final FailsafeExecutor<Attempt> failsafe;
@@ -157,15 +161,15 @@ final class AggregatesClient implements AutoCloseable {
         this.gate = gateLease.gate();
         Duration connect = settings.requestTimeout().compareTo(Duration.ofSeconds(10)) < 0
                 ? settings.requestTimeout() : Duration.ofSeconds(10);
-        this.http = HttpClient.newBuilder()
-                // Plain http is only ever a local simulator or test server, which speaks HTTP/1.1.
-                .version("https".equals(settings.baseUrl().getScheme())
-                        ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                // A redirect could carry the Authorization header to another host.
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connect)
-                .build();
-        this.bodyHandler = BoundedBody.handler(settings.maxResponseBytes(), () -> answered = true);
+        this.http = new BlockingHttp(connect, settings.requestTimeout(), settings.maxResponseBytes());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        headers.put("Accept-Encoding", "gzip");
+        headers.put("User-Agent", USER_AGENT);
+        if (settings.apiKey() != null) {
+            headers.put("Authorization", settings.apiKey().bearer());
+        }
+        this.requestHeaders = Collections.unmodifiableMap(headers);
         this.breaker = CircuitBreaker.<Attempt>builder()
                 // Only evidence counts; any other outcome (even a 503) shows a server that speaks the API.
                 .handleIf((attempt, error) -> attempt != null && attempt.evidence() != Evidence.NONE)
@@ -365,7 +369,7 @@ final class AggregatesClient implements AutoCloseable {
         // Queueing for the first try is not retrying: the budget starts when the first attempt may go.
         RequestGate.Permit first = gate.acquire();
         counters.rateLimitWaitNanos.addAndGet(first.waitedNanos());
-        Exchange exchange = new Exchange(uri, redactor.redact(uri.getRawPath()), target, first);
+        Exchange exchange = new Exchange(uri, target, first);
         Attempt result;
         try {
             result = failsafe.get(ctx -> attempt(exchange, ctx));
@@ -376,10 +380,10 @@ final class AggregatesClient implements AutoCloseable {
                 throw interrupted;
             }
             counters.failedRequests.incrementAndGet();
-            throw tickerFailure("request to " + exchange.where + " failed: " + describe(e.getCause()));
+            throw tickerFailure("request to " + exchange.where() + " failed: " + describe(e.getCause()));
         } catch (RuntimeException e) {
             counters.failedRequests.incrementAndGet();
-            throw tickerFailure("request to " + exchange.where + " failed: " + describe(e));
+            throw tickerFailure("request to " + exchange.where() + " failed: " + describe(e));
         } finally {
             first.release();
         }
@@ -436,80 +440,58 @@ final class AggregatesClient implements AutoCloseable {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("source closed");
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(x.uri)
-                .GET()
-                .timeout(settings.requestTimeout())
-                .header("Accept", "application/json")
-                .header("Accept-Encoding", "gzip")
-                .header("User-Agent", USER_AGENT);
-        if (settings.apiKey() != null) {
-            request.header("Authorization", settings.apiKey().bearer());
-        }
         counters.requests.incrementAndGet();
         long sent = System.nanoTime();
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request.build(), bodyHandler);
-        HttpResponse<byte[]> response;
+        BlockingHttp.Answer answer;
         try {
-            // Bounds the whole exchange, body included: HttpRequest.timeout alone stops at the headers.
-            response = future.get(settings.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            debug(x, "no complete answer within " + settings.requestTimeout());
-            return new Attempt.Retry("no complete answer within the request-timeout " + settings.requestTimeout()
-                    + " on " + x.where, null, false, silent());
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            debug(x, String.valueOf(e.getCause()));
-            return failed(x, e.getCause());
+            answer = http.get(x.uri, requestHeaders, RESPONSE_HEADERS, () -> answered = true);
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("source closed");
+            }
+            debug(x, String.valueOf(e));
+            return failed(x, e);
         }
         if (LOG.isDebugEnabled()) {
-            debug(x, response.statusCode() + " (" + response.body().length + " bytes, "
+            debug(x, answer.status() + " (" + answer.body().length + " bytes, "
                     + (System.nanoTime() - sent) / 1_000_000 + " ms)");
         }
-        return classify(x, response);
+        return classify(x, answer);
     }
 
     /** An exchange that ended without a usable HTTP answer. */
-    private Attempt failed(Exchange x, Throwable cause) {
-        String path = x.where;
-        if (find(cause, BoundedBody.TooLarge.class) != null) {
-            return new Attempt.Fail("the answer to " + path + " is too large: "
-                    + find(cause, BoundedBody.TooLarge.class).getMessage() + "; raise max-response-bytes if it is"
-                    + " expected", false, Evidence.NONE);
+    private Attempt failed(Exchange x, IOException cause) {
+        if (cause instanceof BoundedBody.TooLarge) {
+            return new Attempt.Fail("the answer to " + x.where() + " is too large: " + cause.getMessage()
+                    + "; raise max-response-bytes if it is expected", false, Evidence.NONE);
+        }
+        if (cause instanceof BlockingHttp.NoAnswerInTime late) {
+            return new Attempt.Retry((late.headersReceived ? "no complete answer" : "no answer")
+                    + " within the request-timeout " + settings.requestTimeout() + " on " + x.where(), null, false,
+                    late.headersReceived ? Evidence.NONE : silent());
+        }
+        if (cause instanceof BlockingHttp.Truncated) {
+            return new Attempt.Retry("a truncated body on " + x.where() + " (" + sanitize(cause.getMessage()) + ")", null,
+                    false, Evidence.NONE);
         }
         if (find(cause, SSLException.class) != null) {
-            return new Attempt.Retry("TLS with " + origin(settings.baseUrl()) + " failed on " + path + " ("
+            return new Attempt.Retry("TLS with " + origin(settings.baseUrl()) + " failed on " + x.where() + " ("
                     + describe(find(cause, SSLException.class)) + ")", null, false, Evidence.WRONG);
         }
-        if (find(cause, UnresolvedAddressException.class) != null || find(cause, UnknownHostException.class) != null) {
+        if (find(cause, UnknownHostException.class) != null) {
             return new Attempt.Retry("the host " + settings.baseUrl().getHost() + " cannot be resolved (DNS) on "
-                    + path, null, false, Evidence.WRONG);
+                    + x.where(), null, false, Evidence.WRONG);
         }
-        if (find(cause, HttpConnectTimeoutException.class) != null) {
+        if (cause instanceof SocketTimeoutException) {
             return new Attempt.Retry("no connection to " + origin(settings.baseUrl()) + " within the connect timeout"
-                    + " on " + path, null, false, silent());
+                    + " on " + x.where(), null, false, silent());
         }
-        if (cause instanceof HttpTimeoutException) {
-            return new Attempt.Retry("no answer within the request-timeout " + settings.requestTimeout() + " on "
-                    + path, null, false, silent());
-        }
-        if (find(cause, ConnectException.class) != null) {
-            return new Attempt.Retry("cannot connect to " + origin(settings.baseUrl()) + " on " + path + " ("
+        if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
+            return new Attempt.Retry("cannot connect to " + origin(settings.baseUrl()) + " on " + x.where() + " ("
                     + describe(root(cause)) + ")", null, false, silent());
         }
-        if (cause instanceof EOFException || cause instanceof IOException
-                && String.valueOf(cause.getMessage()).contains("bytes received")) {
-            // The connection closed before Content-Length (or the last chunk) was reached.
-            return new Attempt.Retry("a truncated body on " + path + " (" + describe(cause) + ")", null, false,
-                    Evidence.NONE);
-        }
-        if (cause instanceof IOException) {
-            return new Attempt.Retry("connection failed on " + path + " (" + describe(root(cause)) + ")", null, false,
-                    Evidence.NONE);
-        }
-        return new Attempt.Fail("request to " + path + " failed: " + describe(cause), false, Evidence.NONE);
+        return new Attempt.Retry("connection failed on " + x.where() + " (" + describe(root(cause)) + ")", null, false,
+                Evidence.NONE);
     }
 
     /** No answer counts against the upstream only while it never answered: later it is a busy server's hiccup. */
@@ -517,12 +499,11 @@ final class AggregatesClient implements AutoCloseable {
         return answered ? Evidence.NONE : Evidence.SILENT;
     }
 
-    private Attempt classify(Exchange x, HttpResponse<byte[]> response) {
-        int status = response.statusCode();
-        String path = x.where;
+    private Attempt classify(Exchange x, BlockingHttp.Answer response) {
+        int status = response.status();
         String answer = "HTTP " + status + statusName(status);
         if (status == 401 || status == 403) {
-            return new Attempt.Fail("Polygon refused the API key: " + answer + " on " + path + serverSays(response)
+            return new Attempt.Fail("Polygon refused the API key: " + answer + " on " + x.where() + serverSays(response)
                     + ". Check POLYGON_API_KEY / MASSIVE_API_KEY (or the api-key option) and the plan's entitlements",
                     true, Evidence.NONE);
         }
@@ -536,52 +517,51 @@ final class AggregatesClient implements AutoCloseable {
                 long elapsed = System.nanoTime() - x.started;
                 if (elapsed + asked.get().toNanos() > settings.retryBudget().toNanos()) {
                     // Retrying before the server's Retry-After would only earn another 429: give up at once instead.
-                    return new Attempt.Fail(answer + " on " + path + "; the server asked to wait "
+                    return new Attempt.Fail(answer + " on " + x.where() + "; the server asked to wait "
                             + seconds(asked.get().toNanos()) + " s (Retry-After), beyond the retry budget "
                             + settings.retryBudget() + ", so it gave up after " + attempts(x.attempts), false,
                             Evidence.NONE);
                 }
             }
-            return new Attempt.Retry(answer + " on " + path, asked.orElse(null), true, Evidence.NONE);
+            return new Attempt.Retry(answer + " on " + x.where(), asked.orElse(null), true, Evidence.NONE);
         }
         if (status >= 500 || status == 408) {
-            return new Attempt.Retry(answer + " on " + path + serverSays(response), retryAfter(response).orElse(null),
+            return new Attempt.Retry(answer + " on " + x.where() + serverSays(response), retryAfter(response).orElse(null),
                     false, Evidence.NONE);
         }
         if (status >= 300 && status < 400) {
-            return new Attempt.Fail(answer + " redirect on " + path
+            return new Attempt.Fail(answer + " redirect on " + x.where()
                     + "; redirects are not followed, so the API key never travels to another URL", false,
                     Evidence.WRONG);
         }
         if (status == 404) {
-            // Polygon answers an unknown path or symbol with its JSON error shape; anything else is not Polygon.
+            // Polygon answers an unknown x.where() or symbol with its JSON error shape; anything else is not Polygon.
             boolean polygon = polygonStatus(response) != null;
-            return new Attempt.Fail(answer + " on " + path + serverSays(response)
+            return new Attempt.Fail(answer + " on " + x.where() + serverSays(response)
                     + (polygon ? "" : " (not a Polygon error answer: is base-url right?)"), false,
                     polygon ? Evidence.NONE : Evidence.WRONG);
         }
         if (status >= 400 || status < 200) {
-            return new Attempt.Fail(answer + " on " + path + serverSays(response), false, Evidence.NONE);
+            return new Attempt.Fail(answer + " on " + x.where() + serverSays(response), false, Evidence.NONE);
         }
         return readPage(x, response);
     }
 
-    private Attempt readPage(Exchange x, HttpResponse<byte[]> response) {
-        String path = x.where;
+    private Attempt readPage(Exchange x, BlockingHttp.Answer response) {
         byte[] body = response.body();
-        String contentType = response.headers().firstValue("Content-Type").orElse("");
-        String answer = "HTTP " + response.statusCode();
+        String contentType = response.header("Content-Type").orElse("");
+        String answer = "HTTP " + response.status();
         if (body.length == 0) {
-            return new Attempt.Retry(answer + " with an empty body on " + path, null, false, Evidence.WRONG);
+            return new Attempt.Retry(answer + " with an empty body on " + x.where(), null, false, Evidence.WRONG);
         }
         boolean gzipped = gzipped(response);
         if (contentType.toLowerCase(Locale.ROOT).contains("html") || !gzipped && startsWithMarkup(body)) {
             return new Attempt.Retry("an HTML page instead of JSON (" + answer + ", Content-Type '"
-                    + sanitize(contentType) + "') on " + path, null, false, Evidence.WRONG);
+                    + sanitize(contentType) + "') on " + x.where(), null, false, Evidence.WRONG);
         }
         if (!gzipped && !startsLikeJson(body)) {
             return new Attempt.Retry("a body that is not JSON (" + answer + ", Content-Type '" + sanitize(contentType)
-                    + "') on " + path, null, false, Evidence.WRONG);
+                    + "') on " + x.where(), null, false, Evidence.WRONG);
         }
         PageParser.Page page;
         try {
@@ -590,46 +570,46 @@ final class AggregatesClient implements AutoCloseable {
                             settings.maxResponseBytes()), x.target)
                     : PageParser.parse(body, x.target);
         } catch (BoundedBody.TooLarge e) {
-            return new Attempt.Fail("the answer to " + path + " is too large: " + e.getMessage()
+            return new Attempt.Fail("the answer to " + x.where() + " is too large: " + e.getMessage()
                     + "; raise max-response-bytes if it is expected", false, Evidence.NONE);
         } catch (EOFException e) {
-            return retry("a truncated body (the JSON ends early) on " + path);
+            return retry("a truncated body (the JSON ends early) on " + x.where());
         } catch (JsonProcessingException e) {
             if (e instanceof JsonEOFException || String.valueOf(e.getOriginalMessage()).contains("end-of-input")) {
-                return retry("a truncated body (the JSON ends early) on " + path);
+                return retry("a truncated body (the JSON ends early) on " + x.where());
             }
-            return retry("malformed JSON on " + path + " (" + sanitize(e.getOriginalMessage()) + ")");
+            return retry("malformed JSON on " + x.where() + " (" + sanitize(e.getOriginalMessage()) + ")");
         } catch (ZipException e) {
-            return retry("a corrupt gzip body on " + path);
+            return retry("a corrupt gzip body on " + x.where());
         } catch (IOException e) {
-            return retry("an unreadable body on " + path + " (" + describe(e) + ")");
+            return retry("an unreadable body on " + x.where() + " (" + describe(e) + ")");
         } catch (PageParser.MalformedPage e) {
-            return retry("not an aggregates answer on " + path + ": " + e.getMessage());
+            return retry("not an aggregates answer on " + x.where() + ": " + e.getMessage());
         }
         String status = page.status();
         if (status == null) {
-            return retry("an answer without a status field on " + path);
+            return retry("an answer without a status field on " + x.where());
         }
         switch (status) {
             case "OK", "DELAYED" -> {
                 // Never an empty success by accident: "no results" is only believed when resultsCount says 0.
                 if (!page.hasResults() && (page.resultsCount() == null || page.resultsCount() != 0)) {
                     return retry("an answer without results and with resultsCount "
-                            + (page.resultsCount() == null ? "absent" : page.resultsCount()) + " on " + path);
+                            + (page.resultsCount() == null ? "absent" : page.resultsCount()) + " on " + x.where());
                 }
                 return new Attempt.Success(page);
             }
             case "NOT_AUTHORIZED" -> {
-                return new Attempt.Fail("Polygon answered NOT_AUTHORIZED on " + path + quote(page.message())
+                return new Attempt.Fail("Polygon answered NOT_AUTHORIZED on " + x.where() + quote(page.message())
                         + ". Check POLYGON_API_KEY / MASSIVE_API_KEY (or the api-key option) and the plan's"
                         + " entitlements", true, Evidence.NONE);
             }
             case "ERROR" -> {
-                return new Attempt.Fail("Polygon answered status ERROR on " + path + quote(page.message()), false,
+                return new Attempt.Fail("Polygon answered status ERROR on " + x.where() + quote(page.message()), false,
                         Evidence.NONE);
             }
             default -> {
-                return new Attempt.Fail("Polygon answered an unknown status '" + sanitize(status) + "' on " + path,
+                return new Attempt.Fail("Polygon answered an unknown status '" + sanitize(status) + "' on " + x.where(),
                         false, Evidence.NONE);
             }
         }
@@ -657,13 +637,13 @@ final class AggregatesClient implements AutoCloseable {
     }
 
     /** The server's Retry-After, floored at min-backoff: a server repeating "Retry-After: 0" would be hammered. */
-    private Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), Instant.now())
+    private Optional<Duration> retryAfter(BlockingHttp.Answer response) {
+        return RetryAfter.parse(response.header("Retry-After").orElse(null), Instant.now())
                 .map(asked -> asked.compareTo(settings.minBackoff()) < 0 ? settings.minBackoff() : asked);
     }
 
-    private static boolean gzipped(HttpResponse<?> response) {
-        return response.headers().firstValue("Content-Encoding")
+    private static boolean gzipped(BlockingHttp.Answer response) {
+        return response.header("Content-Encoding")
                 .map(v -> v.trim().equalsIgnoreCase("gzip")).orElse(false);
     }
 
@@ -688,7 +668,7 @@ final class AggregatesClient implements AutoCloseable {
     }
 
     /** The body's Polygon {@code status}, when it is a JSON answer that has one. */
-    private static String polygonStatus(HttpResponse<byte[]> response) {
+    private static String polygonStatus(BlockingHttp.Answer response) {
         byte[] body = response.body();
         if (body.length == 0 || !startsLikeJson(body) || gzipped(response)) {
             return null;
@@ -701,7 +681,7 @@ final class AggregatesClient implements AutoCloseable {
     }
 
     /** The {@code error}/{@code message} of an error body, when it is JSON that has one. */
-    private String serverSays(HttpResponse<byte[]> response) {
+    private String serverSays(BlockingHttp.Answer response) {
         byte[] body = response.body();
         if (body.length == 0 || !startsLikeJson(body) || gzipped(response)) {
             return "";
@@ -786,9 +766,13 @@ final class AggregatesClient implements AutoCloseable {
         };
     }
 
-    /** Ends this source's use of the shared gate. */
+    /** Drops the connections in flight and ends this source's use of the shared gate. */
     @Override
     public void close() {
-        gateLease.close();
+        try {
+            http.close();
+        } finally {
+            gateLease.close();
+        }
     }
 }

@@ -300,6 +300,8 @@ final class FetchRun {
 
     void close() {
         workers.shutdownNow();
+        // A worker blocked reading an answer does not see the interrupt: dropping its connection frees it.
+        client.close();
         events.clear();
         try {
             if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -307,8 +309,6 @@ final class FetchRun {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            client.close();
         }
     }
 

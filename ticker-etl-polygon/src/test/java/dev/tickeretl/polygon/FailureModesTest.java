@@ -156,6 +156,21 @@ class FailureModesTest {
     }
 
     @Test
+    void aBodyThatTricklesInIsCutAtTheRequestTimeoutThoughBytesKeepComing() throws Exception {
+        // One byte every 50 ms: no read ever waits long, but the whole page would take about 15 s.
+        polygon.answer("AAPL", new MockResponse.Builder(Json.ok("AAPL", D1, D2, D3, D4))
+                        .throttleBody(1, 50, TimeUnit.MILLISECONDS).build(),
+                Json.ok("AAPL", D1, D2, D3, D4));
+
+        Drained run = fetch(fast(server).requestTimeout(Duration.ofMillis(800)), days("AAPL"));
+
+        assertThat(run.failed()).isEmpty();
+        assertThat(run.bars("AAPL")).hasSize(4);
+        assertThat(polygon.arrivals("AAPL")).hasSize(2);
+        assertThat(run.elapsed()).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void truncatedBodyIsRetriedThenStored() throws Exception {
         polygon.answer("AAPL", truncated(), Json.ok("AAPL", D1, D2, D3, D4));
 
