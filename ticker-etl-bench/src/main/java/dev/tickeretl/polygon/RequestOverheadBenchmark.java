@@ -1,15 +1,19 @@
 package dev.tickeretl.polygon;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.spi.SourceEvent;
 import dev.tickeretl.spi.SourceRequest;
 import dev.tickeretl.spi.TickerRange;
 import dev.tickeretl.testkit.simulator.PolygonSimulator;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,8 +23,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,14 +42,18 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Issue 10 point 5: what one request costs the Polygon source on top of the server's own latency, at concurrency 1.
- * The server answers every request after a fixed {@value #LATENCY_MS} ms: either the Polygon simulator
- * ({@code server=simulator}) or a tiny loopback server that sends one fixed one-month page ({@code server=fixed},
- * nothing but the sleep and a write). Scores are milliseconds per request:
+ * The server answers every request after a fixed {@value #LATENCY_MS} ms: either a tiny loopback server that sends
+ * one fixed one-month page ({@code server=fixed}: blocking sockets, nothing but the sleep and a write) or the Polygon
+ * simulator ({@code server=simulator}: the JDK's HttpServer, real pages). Scores are milliseconds per request:
  * <ul>
  *   <li>{@code polygonSource}: a whole source run (build, start, {@value #REQUESTS} per-ticker requests, drain to
  *       END, close), as the pipeline uses it;</li>
- *   <li>{@code rawHttpClient}: the same requests with one bare JDK {@link HttpClient}, the floor for any JVM
- *       client.</li>
+ *   <li>{@code rawUrlConnection}: the same requests with bare {@link HttpURLConnection}s (blocking, keep-alive),
+ *       the transport the source uses: its floor;</li>
+ *   <li>{@code rawHttpClient}: the same requests with one bare JDK {@link HttpClient} ({@code send}), the
+ *       transport the source used before;</li>
+ *   <li>{@code sleepOnly}: {@value #REQUESTS} sleeps of the latency, no network: what the machine's scheduler adds
+ *       to any wait (on a busy machine, more than a millisecond).</li>
  * </ul>
  * Target: {@code polygonSource} at most 22 ms per request (2 ms over the latency).
  */
@@ -62,13 +69,6 @@ public class RequestOverheadBenchmark {
     public static final int REQUESTS = 20;
     static final LocalDate FROM = LocalDate.of(2025, 1, 2);
     static final LocalDate TO = LocalDate.of(2025, 1, 31);
-
-    static {
-        // Like the simulator: the JDK server would otherwise wait for the client's delayed ACK on small answers.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
 
     @Param({"fixed", "simulator"})
     public String server;
@@ -134,6 +134,30 @@ public class RequestOverheadBenchmark {
         return bytes;
     }
 
+    @Benchmark
+    @OperationsPerInvocation(REQUESTS)
+    public long rawUrlConnection() throws IOException {
+        long bytes = 0;
+        for (URI uri : uris) {
+            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+            if (connection.getResponseCode() != 200) {
+                throw new IllegalStateException("HTTP " + connection.getResponseCode() + " for " + uri);
+            }
+            try (InputStream in = connection.getInputStream()) {
+                bytes += in.readAllBytes().length;
+            }
+        }
+        return bytes;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(REQUESTS)
+    public void sleepOnly() throws InterruptedException {
+        for (int i = 0; i < REQUESTS; i++) {
+            Thread.sleep(latencyMs);
+        }
+    }
+
     /** One source run at concurrency 1; fails loudly unless every ticker is done and bars arrived. */
     static long fetchAll(String baseUrl, SourceRequest request) throws InterruptedException {
         long bars = 0;
@@ -162,47 +186,84 @@ public class RequestOverheadBenchmark {
         return bars;
     }
 
-    /** Answers any GET after a fixed sleep with one fixed per-ticker page of January 2025 (21 daily bars). */
+    /**
+     * Answers any GET after a fixed sleep with one fixed per-ticker page of January 2025 (21 daily bars). Plain
+     * blocking sockets, a thread per connection, keep-alive, no Nagle: the only wait is the sleep, so what a client
+     * adds on top of the latency is the client's own doing.
+     */
     static final class FixedLatencyServer implements AutoCloseable {
-        private final HttpServer http;
-        private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "fixed-latency-server");
-            t.setDaemon(true);
-            return t;
-        });
+        private final ServerSocket socket;
+        private final Duration latency;
+        private final byte[] response;
+        private final List<Socket> open = new CopyOnWriteArrayList<>();
 
         FixedLatencyServer(Duration latency) throws IOException {
+            this.latency = latency;
             byte[] page = page();
-            http = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0),
-                    64);
-            http.createContext("/", exchange -> {
-                try (exchange) {
-                    exchange.getRequestBody().readAllBytes();
-                    try {
-                        Thread.sleep(latency.toMillis());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                    exchange.getResponseHeaders().set("Content-Type", "application/json");
-                    exchange.sendResponseHeaders(200, page.length);
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(page);
-                    }
-                }
-            });
-            http.setExecutor(executor);
-            http.start();
+            byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + page.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            response = new byte[head.length + page.length];
+            System.arraycopy(head, 0, response, 0, head.length);
+            System.arraycopy(page, 0, response, head.length, page.length);
+            socket = new ServerSocket(0, 64, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
+            Thread acceptor = new Thread(this::accept, "fixed-latency-server");
+            acceptor.setDaemon(true);
+            acceptor.start();
         }
 
         String baseUrl() {
-            return "http://127.0.0.1:" + http.getAddress().getPort();
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
+
+        private void accept() {
+            while (!socket.isClosed()) {
+                try {
+                    Socket connection = socket.accept();
+                    connection.setTcpNoDelay(true);
+                    open.add(connection);
+                    Thread serve = new Thread(() -> serve(connection), "fixed-latency-connection");
+                    serve.setDaemon(true);
+                    serve.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private void serve(Socket connection) {
+            try (connection; InputStream in = new BufferedInputStream(connection.getInputStream());
+                 OutputStream out = connection.getOutputStream()) {
+                while (readRequestHead(in)) {
+                    Thread.sleep(latency.toMillis());
+                    out.write(response);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client hung up, or the bench is over
+            } finally {
+                open.remove(connection);
+            }
+        }
+
+        /** Reads up to the blank line after the headers (a GET has no body); false at the end of the stream. */
+        private static boolean readRequestHead(InputStream in) throws IOException {
+            int matched = 0;
+            int b;
+            while ((b = in.read()) >= 0) {
+                matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+                if (matched == 4) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override
-        public void close() {
-            http.stop(0);
-            executor.shutdownNow();
+        public void close() throws IOException {
+            socket.close();
+            for (Socket connection : open) {
+                connection.close();
+            }
         }
 
         private static byte[] page() {
