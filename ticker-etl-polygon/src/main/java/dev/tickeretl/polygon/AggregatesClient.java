@@ -186,11 +186,6 @@ final class AggregatesClient implements AutoCloseable {
         return retry;
     }
 
-    /** The one circuit breaker of this source (for tests). */
-    CircuitBreaker<Attempt> breaker() {
-        return breaker;
-    }
-
     private RetryPolicy<Attempt> buildRetryPolicy() {
         RetryPolicyBuilder<Attempt> builder = RetryPolicy.<Attempt>builder()
                 .handleResultIf(a -> a instanceof Attempt.Retry)
@@ -471,8 +466,8 @@ final class AggregatesClient implements AutoCloseable {
                     late.headersReceived ? Evidence.NONE : silent());
         }
         if (cause instanceof BlockingHttp.Truncated) {
-            return new Attempt.Retry("a truncated body on " + x.where() + " (" + sanitize(cause.getMessage()) + ")", null,
-                    false, Evidence.NONE);
+            return new Attempt.Retry("a truncated body on " + x.where() + " (" + sanitize(cause.getMessage()) + ")",
+                    null, false, Evidence.NONE);
         }
         if (find(cause, SSLException.class) != null) {
             return new Attempt.Retry("TLS with " + origin(settings.baseUrl()) + " failed on " + x.where() + " ("
@@ -526,8 +521,8 @@ final class AggregatesClient implements AutoCloseable {
             return new Attempt.Retry(answer + " on " + x.where(), asked.orElse(null), true, Evidence.NONE);
         }
         if (status >= 500 || status == 408) {
-            return new Attempt.Retry(answer + " on " + x.where() + serverSays(response), retryAfter(response).orElse(null),
-                    false, Evidence.NONE);
+            return new Attempt.Retry(answer + " on " + x.where() + serverSays(response),
+                    retryAfter(response).orElse(null), false, Evidence.NONE);
         }
         if (status >= 300 && status < 400) {
             return new Attempt.Fail(answer + " redirect on " + x.where()

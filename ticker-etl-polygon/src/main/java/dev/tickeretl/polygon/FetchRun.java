@@ -76,7 +76,7 @@ final class FetchRun {
                         + " concurrency {}, client limit {}, retry budget {}",
                 plan.kind() == RequestPlanner.Kind.GROUPED ? "grouped-daily" : "per-ticker", byTicker.size(),
                 plan.estimatedRequests(), plan.perTickerRequests(),
-                plan.groupedRequests() < 0 ? "n/a" : plan.groupedRequests(), settings.baseUrl(),
+                plan.groupedRequests() < 0 ? "n/a" : plan.groupedRequests(), redact(settings.baseUrl().toString()),
                 settings.concurrency(), settings.rateLimit() == null ? "none" : settings.rateLimit(),
                 settings.retryBudget());
         if (plan.kind() == RequestPlanner.Kind.GROUPED) {

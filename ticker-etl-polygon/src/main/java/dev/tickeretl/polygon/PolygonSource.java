@@ -120,7 +120,8 @@ public final class PolygonSource implements Source {
 
     @Override
     public String toString() {
-        return "PolygonSource[" + settings.baseUrl() + ", plan " + settings.plan().name().toLowerCase(Locale.ROOT)
+        return "PolygonSource[" + Redactor.of(settings.apiKey()).redact(settings.baseUrl().toString()) + ", plan "
+                + settings.plan().name().toLowerCase(Locale.ROOT)
                 + ", concurrency " + settings.concurrency() + "]";
     }
 

@@ -222,6 +222,34 @@ class DeadUpstreamTest {
     }
 
     @Test
+    void aRedirectIsNeverFollowedFailsItsTickerAndAlonePassesForAWrongAnswerNotADeadUpstream() throws Exception {
+        try (MockWebServer server = new MockWebServer(); MockWebServer elsewhere = new MockWebServer()) {
+            ScriptedPolygon polygon = new ScriptedPolygon();
+            ScriptedPolygon other = new ScriptedPolygon();
+            server.setDispatcher(polygon);
+            elsewhere.setDispatcher(other);
+            server.start();
+            elsewhere.start();
+            polygon.answer("AAPL", new MockResponse.Builder().code(301)
+                    .setHeader("Location", base(elsewhere) + "/v2/aggs/ticker/AAPL/range/1/day/x").build());
+            polygon.answer("MSFT", Json.ok("MSFT", D1));
+
+            Drained run;
+            try (PolygonSource source = fast(server).concurrency(1).build()) {
+                run = Drained.run(source, days("AAPL", "MSFT"));
+            }
+
+            assertThat(run.failure()).isNull();
+            assertThat(run.failed()).containsOnlyKeys("AAPL");
+            assertThat(run.failed().get("AAPL")).contains("HTTP 301").contains("redirects are not followed");
+            assertThat(run.done()).containsExactly("MSFT");
+            // Nothing, and so no Authorization header, went to where the redirect pointed.
+            assertThat(other.arrivals()).isEmpty();
+            assertThat(polygon.arrivals("AAPL")).hasSize(1);
+        }
+    }
+
+    @Test
     void transientFaultsAcrossManyTickersAreRetriedAndNeverOpenTheBreaker() throws Exception {
         try (MockWebServer server = new MockWebServer()) {
             ScriptedPolygon polygon = new ScriptedPolygon();

@@ -58,7 +58,8 @@ class RedactionTest {
         assertThat(redactor.redact("Authorization: Bearer " + OTHER)).doesNotContain(OTHER);
         assertThat(Redactor.of(null).redact("/v2/x?apiKey=" + OTHER)).isEqualTo("/v2/x?apiKey=<redacted>");
         assertThat(redactor.redact("/v2/aggs/ticker/AAPL/range/1/day/2024-01-02/2024-01-05?cursor=abc"))
-                .as("nothing else changes").isEqualTo("/v2/aggs/ticker/AAPL/range/1/day/2024-01-02/2024-01-05?cursor=abc");
+                .as("nothing else changes")
+                .isEqualTo("/v2/aggs/ticker/AAPL/range/1/day/2024-01-02/2024-01-05?cursor=abc");
     }
 
     @Test

@@ -87,7 +87,8 @@ class SecurityEdgesTest {
 
             assertThat(run.failure()).isNull();
             assertThat(run.failed()).containsOnlyKeys("AAPL", "MSFT");
-            assertThat(run.failed().get("AAPL")).contains("too large").contains("max-response-bytes (4096 bytes = 4 KiB)");
+            assertThat(run.failed().get("AAPL")).contains("too large")
+                    .contains("max-response-bytes (4096 bytes = 4 KiB)");
             assertThat(run.failed().get("MSFT")).contains("too large").contains("max-response-bytes");
             assertThat(run.done()).containsExactly("NVDA");
             // Final, not retried: the same answer would come again.
