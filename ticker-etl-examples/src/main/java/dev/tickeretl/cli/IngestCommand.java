@@ -51,6 +51,14 @@ final class IngestCommand implements Callable<Integer> {
             description = "Polygon/Massive API base URL (default: https://api.massive.com).")
     String baseUrl;
 
+    @Option(names = "--allow-insecure-http",
+            description = "Allow a plain http:// base URL to a host that is not loopback (key and data in cleartext).")
+    boolean allowInsecureHttp;
+
+    @Option(names = "--max-response-bytes", paramLabel = "N",
+            description = "Cap of one response body in bytes, also after gunzip (default: 67108864 = 64 MiB).")
+    Long maxResponseBytes;
+
     @Option(names = "--adjusted", paramLabel = "true|false", defaultValue = "true", arity = "1",
             description = "Split-adjusted prices (default: ${DEFAULT-VALUE}).")
     boolean adjusted;
@@ -126,6 +134,9 @@ final class IngestCommand implements Callable<Integer> {
         putIfSet(sourceOptions, "rate-limit", rateLimit);
         putIfSet(sourceOptions, "concurrency", concurrency);
         putIfSet(sourceOptions, "retry-budget", retryBudget);
+        putIfSet(sourceOptions, "max-response-bytes", maxResponseBytes);
+        if (allowInsecureHttp) {
+            sourceOptions.put("allow-insecure-http", "true");
         if (extraSourceOptions != null) {
             for (String kv : extraSourceOptions) {
                 int eq = kv.indexOf('=');

@@ -194,6 +194,31 @@ class CliTest {
     }
 
     @Test
+    void plainHttpToARemoteHostIsAUsageErrorNamingTheOptionThatAllowsIt() {
+        CliRunner.Result r = cli("ingest", "--source", "polygon", "--base-url", "http://api.polygon.io",
+                "--tickers", "AAPL", "--from", "2025-01-02", "--to", "2025-01-03", "--store", store());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.errLines()).singleElement().asString().contains("base-url").contains("cleartext")
+                .contains("--allow-insecure-http");
+        try (Store s = Store.open(store())) {
+            assertThat(s.runs()).isEmpty();
+        }
+    }
+
+    @Test
+    void maxResponseBytesAndAllowInsecureHttpReachTheSourceWhichChecksThem() {
+        CliRunner.Result ok = cli("ingest", "--source", "simulator", "--tickers", "AAPL", "--from", "2025-01-02",
+                "--to", "2025-01-10", "--store", store(), "--max-response-bytes", "1048576", "--allow-insecure-http");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+
+        CliRunner.Result tooSmall = cli("ingest", "--source", "simulator", "--store", store(),
+                "--max-response-bytes", "10");
+        assertThat(tooSmall.exit()).isEqualTo(2);
+        assertThat(tooSmall.err()).contains("max-response-bytes");
+    }
+
+    @Test
     void rateLimitAndConcurrencyReachTheSourceWhichChecksThem() {
         CliRunner.Result ok = cli("ingest", "--source", "simulator", "--tickers", "AAPL,MSFT", "--from", "2025-01-02", "--to",
                 "2025-01-10", "--store", store(), "--rate-limit", "50/PT1S", "--concurrency", "2");

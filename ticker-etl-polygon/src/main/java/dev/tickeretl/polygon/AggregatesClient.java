@@ -2,62 +2,104 @@ package dev.tickeretl.polygon;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import dev.failsafe.CircuitBreaker;
+import dev.failsafe.CircuitBreakerOpenException;
+import dev.failsafe.ExecutionContext;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
+import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.RetryPolicyBuilder;
+import dev.failsafe.event.ExecutionScheduledEvent;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.spi.TickerRange;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.StringJoiner;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polygon's aggregates endpoints over {@link HttpClient}: builds the URLs, sends each request through the shared
- * {@link RequestGate}, retries with Failsafe, classifies every answer, and follows {@code next_url} safely.
+ * Polygon's aggregates endpoints over {@link BlockingHttp}: builds the URLs, sends each request through the shared
+ * {@link RequestGate}, classifies every answer, and follows {@code next_url} safely. The Failsafe policies are built
+ * once, here, for the whole source:
+ * <ul>
+ *   <li>a {@link RetryPolicy} that retries what may pass (429, 5xx, resets, timeouts, bad bodies) with exponential
+ *       backoff and jitter, or after the server's {@code Retry-After}, within the retry budget;</li>
+ *   <li>a {@link CircuitBreaker} that opens when {@value #BREAKER_THRESHOLD} attempts in a row show that the upstream
+ *       is wrong rather than busy (a 200 that is not JSON, an empty 200, a 404 or a redirect on the API path, a TLS
+ *       or DNS failure, or, before anything answered at all, no answer or a refused connection). An open breaker
+ *       ends the whole run at once with one line, instead of every ticker retrying for its whole budget.</li>
+ * </ul>
  */
-final class AggregatesClient {
+final class AggregatesClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AggregatesClient.class);
     private static final String USER_AGENT = "ticker-etl";
     private static final int MESSAGE_LIMIT = 200;
+    /** The response headers the classification reads. */
+    private static final List<String> RESPONSE_HEADERS = List.of("Content-Type", "Content-Encoding", "Retry-After");
+    /** Attempts in a row whose answers show a wrong upstream before the breaker opens. */
+    static final int BREAKER_THRESHOLD = 3;
+    /** Backoffs and {@code Retry-After} waits are spread by ±25 % so that workers do not retry in lockstep. */
+    static final double JITTER = 0.25;
+    /** Tells Failsafe's delay function "no server-given delay: use the backoff". */
+    private static final Duration USE_BACKOFF = Duration.ofNanos(-1);
+
+    /** What an attempt's outcome says about the upstream as a whole. */
+    enum Evidence {
+        /** Nothing: an answer the Polygon API gives (data, an error, 429, 5xx), or a transient network fault. */
+        NONE,
+        /** An answer only a wrong upstream gives: not JSON, empty, 404 or redirect on the API path, TLS, DNS. */
+        WRONG,
+        /** No answer at all (refused, no connection, no reply in time) while nothing has answered yet. */
+        SILENT
+    }
 
     /** How one attempt ended. */
     sealed interface Attempt {
+        Evidence evidence();
+
         record Success(PageParser.Page page) implements Attempt {
+            @Override
+            public Evidence evidence() {
+                return Evidence.NONE;
+            }
         }
 
-        /** Worth another try after {@code wait}; {@code serverAsked} when the delay came from Retry-After. */
-        record Retry(String reason, Duration delay, boolean serverAsked, boolean rateLimited) implements Attempt {
+        /**
+         * Worth another try. {@code retryAfter} is the server's {@code Retry-After} (floored at min-backoff), null
+         * when the backoff decides.
+         */
+        record Retry(String reason, Duration retryAfter, boolean rateLimited, Evidence evidence) implements Attempt {
         }
 
         /** Final: retrying cannot help. */
-        record Fail(String reason, boolean runWide) implements Attempt {
+        record Fail(String reason, boolean runWide, Evidence evidence) implements Attempt {
         }
     }
 
@@ -66,25 +108,132 @@ final class AggregatesClient {
         void accept(PageParser.Page page) throws InterruptedException;
     }
 
-    private final Settings settings;
-    private final RequestGate gate;
-    private final Counters counters;
-    private final HttpClient http;
+    /** One page's request across its attempts; used by one thread at a time (Failsafe runs it synchronously). */
+    private final class Exchange {
+        final URI uri;
+        final PageParser.Target target;
+        final RequestGate.Permit first;
+        final long started;
+        int attempts;
+        private String where;
 
-    AggregatesClient(Settings settings, RequestGate gate, Counters counters) {
+        Exchange(URI uri, PageParser.Target target, RequestGate.Permit first) {
+            this.uri = uri;
+            this.target = target;
+            this.first = first;
+            this.started = System.nanoTime();
+        }
+
+        /** The path, redacted, for reasons and log lines; made only when one is written. */
+        String where() {
+            if (where == null) {
+                where = redactor.redact(uri.getRawPath());
+            }
+            return where;
+        }
+    }
+
+    private final Settings settings;
+    private final Counters counters;
+    private final Redactor redactor;
+    private final RequestGate.Lease gateLease;
+    private final RequestGate gate;
+    private final BlockingHttp http;
+    private final Map<String, String> requestHeaders;
+    private final CircuitBreaker<Attempt> breaker;
+    private final RetryPolicy<Attempt> retry;
+    private final FailsafeExecutor<Attempt> failsafe;
+    /** Whether any HTTP answer (status and headers) came back to this source yet. */
+    private volatile boolean answered;
+    /** The latest attempts that counted towards the breaker, for the one line that says why the run stopped. */
+    private volatile Attempt lastWrong;
+    private volatile Attempt lastSilent;
+
+    /**
+     * @throws IllegalArgumentException naming {@code rate-limit} when another running source shares the base URL and
+     *                                  key with a different client-side limit
+     */
+    AggregatesClient(Settings settings, Counters counters) {
         this.settings = settings;
-        this.gate = gate;
         this.counters = counters;
+        this.redactor = Redactor.of(settings.apiKey());
+        this.gateLease = RequestGate.share(settings.baseUrl(), settings.apiKey(), settings.rateLimit());
+        this.gate = gateLease.gate();
         Duration connect = settings.requestTimeout().compareTo(Duration.ofSeconds(10)) < 0
                 ? settings.requestTimeout() : Duration.ofSeconds(10);
-        this.http = HttpClient.newBuilder()
-                // Plain http is only ever a local simulator or test server, which speaks HTTP/1.1.
-                .version("https".equals(settings.baseUrl().getScheme())
-                        ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                // A redirect could carry the Authorization header to another host.
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connect)
+        this.http = new BlockingHttp(connect, settings.requestTimeout(), settings.maxResponseBytes());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        headers.put("Accept-Encoding", "gzip");
+        headers.put("User-Agent", USER_AGENT);
+        if (settings.apiKey() != null) {
+            headers.put("Authorization", settings.apiKey().bearer());
+        }
+        this.requestHeaders = Collections.unmodifiableMap(headers);
+        this.breaker = CircuitBreaker.<Attempt>builder()
+                // Only evidence counts; any other outcome (even a 503) shows a server that speaks the API.
+                .handleIf((attempt, error) -> attempt != null && attempt.evidence() != Evidence.NONE)
+                .withFailureThreshold(BREAKER_THRESHOLD)
+                // Open is final for this source: the run ends, so nothing would ever half-open it.
+                .withDelay(Duration.ofDays(1))
                 .build();
+        this.retry = buildRetryPolicy();
+        this.failsafe = Failsafe.with(retry, breaker);
+    }
+
+    /** The one retry policy of this source (for tests). */
+    RetryPolicy<Attempt> retryPolicy() {
+        return retry;
+    }
+
+    private RetryPolicy<Attempt> buildRetryPolicy() {
+        RetryPolicyBuilder<Attempt> builder = RetryPolicy.<Attempt>builder()
+                .handleResultIf(a -> a instanceof Attempt.Retry)
+                .abortOn(Throwable.class)
+                // The attempt that opened the breaker: stop now rather than after its backoff.
+                .abortIf(a -> breaker.isOpen())
+                .withDelayFn(ctx -> ctx.getLastResult() instanceof Attempt.Retry r && r.retryAfter() != null
+                        ? r.retryAfter() : USE_BACKOFF)
+                .onRetryScheduled(this::retryScheduled)
+                .onRetry(e -> counters.retries.incrementAndGet());
+        long budget = settings.retryBudget().toNanos();
+        if (budget < 2) {
+            return builder.withMaxRetries(0).build();
+        }
+        // Failsafe needs the first backoff shorter than the budget: a shorter budget allows a retry half-way.
+        Duration min = settings.minBackoff().toNanos() < budget ? settings.minBackoff()
+                : Duration.ofNanos(budget / 2);
+        Duration max = settings.maxBackoff().compareTo(min) > 0 ? settings.maxBackoff() : min;
+        if (min.compareTo(max) < 0) {
+            builder.withBackoff(min, max);
+        } else {
+            builder.withDelay(min);
+        }
+        // Failsafe stops at the budget and shortens the last wait to fit it; the attempt after that wait may still
+        // take one request-timeout, which is the bound documented for retry-budget.
+        return builder.withJitter(JITTER).withMaxRetries(-1).withMaxDuration(settings.retryBudget()).build();
+    }
+
+    private void retryScheduled(ExecutionScheduledEvent<Attempt> e) {
+        Attempt.Retry r = (Attempt.Retry) e.getLastResult();
+        if (r.rateLimited()) {
+            counters.rateLimitWaitNanos.addAndGet(e.getDelay().toNanos());
+            if (r.retryAfter() == null) {
+                gate.holdUntil(System.nanoTime() + e.getDelay().toNanos());
+            }
+        }
+        String format = "{}; retrying in {} ms{} (attempt {})";
+        Object[] args = {redactor.redact(r.reason()), e.getDelay().toMillis(),
+                r.retryAfter() != null ? " as Retry-After asked" : "", e.getAttemptCount() + 1};
+        if (r.rateLimited()) {
+            // Waiting out a rate limit is routine.
+            LOG.info(format, args);
+        } else if (r.evidence() != Evidence.NONE) {
+            // The breaker decides about these: when it opens, one ERROR line says it all, not a WARN per request.
+            LOG.debug(format, args);
+        } else {
+            LOG.warn(format, args);
+        }
     }
 
     /** {@code /v2/aggs/ticker/{T}/range/1/{timespan}/{from}/{to}} for one range. */
@@ -116,8 +265,8 @@ final class AggregatesClient {
     /**
      * Fetches {@code first} and every page its {@code next_url}s lead to, handing each page to {@code sink}.
      *
-     * @throws FetchFailure when a page fails for good, a {@code next_url} leaves the base URL's origin, or the
-     *                      cursors loop
+     * @throws FetchFailure when a page fails for good, a {@code next_url} leaves the base URL's origin, the cursors
+     *                      loop, or (run-wide) the breaker opened
      */
     void fetchChain(URI first, PageParser.Target target, PageSink sink) throws FetchFailure, InterruptedException {
         Set<String> seen = new HashSet<>();
@@ -133,27 +282,75 @@ final class AggregatesClient {
             }
             URI next = resolveNext(uri, page.nextUrl());
             if (!seen.add(next.toString())) {
-                throw FetchFailure.ticker("cursor loop: the next_url of page " + pages + " of " + first.getRawPath()
+                throw tickerFailure("cursor loop: the next_url of page " + pages + " of " + first.getRawPath()
                         + " leads back to an earlier page; stopped instead of fetching it again");
             }
             uri = next;
         }
     }
 
-    /** A {@code next_url} is followed only to the base URL's scheme, host and port: the key goes nowhere else. */
+    /**
+     * A {@code next_url} is followed only to the base URL's scheme, host and port: the key goes nowhere else. A query
+     * parameter that carries a key ({@code apiKey=…}, or our key under any name) is dropped: the key travels only in
+     * the Authorization header, never in a URL.
+     */
     URI resolveNext(URI current, String nextUrl) throws FetchFailure {
         URI next;
         try {
             next = current.resolve(new URI(nextUrl.trim()));
         } catch (URISyntaxException | IllegalArgumentException e) {
-            throw FetchFailure.ticker("the next_url after " + current.getRawPath() + " is not a valid URL");
+            throw tickerFailure("the next_url after " + current.getRawPath() + " is not a valid URL");
         }
         if (!sameOrigin(next, settings.baseUrl())) {
-            throw FetchFailure.ticker("the next_url after " + current.getRawPath() + " points to " + origin(next)
+            throw tickerFailure("the next_url after " + current.getRawPath() + " points to " + origin(next)
                     + ", not to the base URL's origin " + origin(settings.baseUrl())
                     + "; not followed, so nothing (and no API key) was sent there");
         }
-        return next;
+        return withoutKeys(next);
+    }
+
+    private URI withoutKeys(URI uri) {
+        String query = uri.getRawQuery();
+        if (query == null) {
+            return uri;
+        }
+        StringJoiner kept = new StringJoiner("&");
+        boolean dropped = false;
+        for (String parameter : query.split("&", -1)) {
+            int eq = parameter.indexOf('=');
+            String name = decode(eq < 0 ? parameter : parameter.substring(0, eq)).toLowerCase(Locale.ROOT);
+            String raw = eq < 0 ? "" : parameter.substring(eq + 1);
+            boolean isKey = name.equals("apikey") || name.equals("api_key") || name.equals("api-key")
+                    || settings.apiKey() != null && isKey(raw, settings.apiKey().value());
+            if (isKey) {
+                dropped = true;
+            } else {
+                kept.add(parameter);
+            }
+        }
+        if (!dropped) {
+            return uri;
+        }
+        LOG.debug("dropped a key parameter from the next_url after {}: the key goes only in the Authorization"
+                + " header", redactor.redact(uri.getRawPath()));
+        String rest = kept.length() == 0 ? "" : "?" + kept;
+        String text = uri.toString();
+        int q = text.indexOf('?');
+        int hash = text.indexOf('#', q);
+        return URI.create(text.substring(0, q) + rest + (hash < 0 ? "" : text.substring(hash)));
+    }
+
+    /** The key as it stands, percent-encoded, or form-encoded ('+' for a space or a literal '+'). */
+    private static boolean isKey(String raw, String key) {
+        return raw.equals(key) || decode(raw).equals(key) || decode(raw.replace("+", "%2B")).equals(key);
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
     }
 
     static boolean sameOrigin(URI a, URI b) {
@@ -175,52 +372,28 @@ final class AggregatesClient {
                 + (u.getHost() == null ? "?" : u.getHost()) + ":" + port(u);
     }
 
-    /** One page, retried as long as the retry budget allows. */
+    /** One page, retried as the retry policy allows. */
     PageParser.Page fetchPage(URI uri, PageParser.Target target) throws FetchFailure, InterruptedException {
-        long started = System.nanoTime();
-        long budget = settings.retryBudget().toNanos();
-        AtomicInteger attempts = new AtomicInteger();
-        RetryPolicyBuilder<Attempt> builder = RetryPolicy.<Attempt>builder()
-                .handleResultIf(a -> a instanceof Attempt.Retry)
-                .abortOn(Throwable.class)
-                // Retrying before the server's Retry-After would only earn another 429: give up at once instead.
-                .abortIf(a -> a instanceof Attempt.Retry r && r.serverAsked()
-                        && System.nanoTime() - started + r.delay().toNanos() > budget)
-                .withDelayFn(ctx -> ctx.getLastResult() instanceof Attempt.Retry r ? r.delay() : Duration.ZERO)
-                .withMaxRetries(budget == 0 ? 0 : -1);
-        if (budget > 0) {
-            builder.withMaxDuration(settings.retryBudget());
-        }
-        RetryPolicy<Attempt> policy = builder
-                .onRetryScheduled(e -> {
-                    Attempt.Retry r = (Attempt.Retry) e.getLastResult();
-                    if (r.rateLimited()) {
-                        counters.rateLimitWaitNanos.addAndGet(e.getDelay().toNanos());
-                    }
-                    // Waiting out a rate limit is routine; any other retry means upstream trouble an operator sees.
-                    String format = "{}; retrying in {} ms{} (attempt {})";
-                    Object[] args = {r.reason(), e.getDelay().toMillis(),
-                            r.serverAsked() ? " as Retry-After asked" : "", e.getAttemptCount() + 1};
-                    if (r.rateLimited()) {
-                        LOG.info(format, args);
-                    } else {
-                        LOG.warn(format, args);
-                    }
-                })
-                .onRetry(e -> counters.retries.incrementAndGet())
-                .build();
+        // Queueing for the first try is not retrying: the budget starts when the first attempt may go.
+        RequestGate.Permit first = gate.acquire();
+        counters.rateLimitWaitNanos.addAndGet(first.waitedNanos());
+        Exchange exchange = new Exchange(uri, target, first);
         Attempt result;
         try {
-            result = Failsafe.with(policy).get(() -> attempt(uri, attempts.incrementAndGet(), target));
+            result = failsafe.get(ctx -> attempt(exchange, ctx));
+        } catch (CircuitBreakerOpenException e) {
+            throw FetchFailure.run(breakerReason());
         } catch (FailsafeException e) {
             if (e.getCause() instanceof InterruptedException interrupted) {
                 throw interrupted;
             }
             counters.failedRequests.incrementAndGet();
-            throw FetchFailure.ticker("request to " + uri.getRawPath() + " failed: " + describe(e.getCause()));
+            throw tickerFailure("request to " + exchange.where() + " failed: " + describe(e.getCause()));
         } catch (RuntimeException e) {
             counters.failedRequests.incrementAndGet();
-            throw FetchFailure.ticker("request to " + uri.getRawPath() + " failed: " + describe(e));
+            throw tickerFailure("request to " + exchange.where() + " failed: " + describe(e));
+        } finally {
+            first.release();
         }
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("source closed");
@@ -229,216 +402,296 @@ final class AggregatesClient {
             return success.page();
         }
         counters.failedRequests.incrementAndGet();
+        if (breaker.isOpen()) {
+            throw FetchFailure.run(breakerReason());
+        }
         if (result instanceof Attempt.Fail fail) {
-            throw fail.runWide() ? FetchFailure.run(fail.reason()) : FetchFailure.ticker(fail.reason());
+            String reason = redactor.redact(fail.reason());
+            throw fail.runWide() ? FetchFailure.run(reason) : FetchFailure.ticker(reason);
         }
         Attempt.Retry last = (Attempt.Retry) result;
-        long elapsed = System.nanoTime() - started;
-        if (last.serverAsked() && elapsed + last.delay().toNanos() > budget) {
-            throw FetchFailure.ticker(last.reason() + "; the server asked to wait " + seconds(last.delay().toNanos())
-                    + " s (Retry-After), beyond the retry budget " + settings.retryBudget() + ", so it gave up after "
-                    + attempts.get() + (attempts.get() == 1 ? " attempt" : " attempts"));
-        }
-        throw FetchFailure.ticker(last.reason() + "; gave up after " + attempts.get()
-                + (attempts.get() == 1 ? " attempt" : " attempts") + " in " + seconds(elapsed)
-                + " s (retry budget " + settings.retryBudget() + ")");
+        throw tickerFailure(last.reason() + "; gave up after " + attempts(exchange.attempts) + " in "
+                + seconds(System.nanoTime() - exchange.started) + " s (retry budget " + settings.retryBudget() + ")");
     }
 
-    private Attempt attempt(URI uri, int attemptNo, PageParser.Target target) throws InterruptedException {
-        RequestGate.Permit permit = gate.acquire();
-        counters.rateLimitWaitNanos.addAndGet(permit.waitedNanos());
+    private Attempt attempt(Exchange x, ExecutionContext<Attempt> ctx) throws InterruptedException {
+        RequestGate.Permit permit = x.first;
+        if (!ctx.isFirstAttempt()) {
+            // A retry waits for the gate only while the budget lasts: a long rate-limit wait or another worker's
+            // hold-off must not stretch one request's retrying past it.
+            long left = x.started + settings.retryBudget().toNanos() - System.nanoTime();
+            permit = gate.tryAcquire(left);
+            if (permit == null) {
+                Attempt.Retry last = (Attempt.Retry) ctx.getLastResult();
+                return new Attempt.Fail(last.reason() + "; gave up after " + attempts(x.attempts) + " in "
+                        + seconds(System.nanoTime() - x.started) + " s: the rate limit would hold the next attempt"
+                        + " past the retry budget " + settings.retryBudget(), false, Evidence.NONE);
+            }
+            counters.rateLimitWaitNanos.addAndGet(permit.waitedNanos());
+        }
+        x.attempts++;
+        Attempt result;
         try {
-            return send(uri, attemptNo, target);
+            result = send(x);
         } finally {
             permit.release();
         }
+        if (result.evidence() == Evidence.WRONG) {
+            lastWrong = result;
+        } else if (result.evidence() == Evidence.SILENT) {
+            lastSilent = result;
+        }
+        return result;
     }
 
-    private Attempt send(URI uri, int attemptNo, PageParser.Target target) throws InterruptedException {
+    private Attempt send(Exchange x) throws InterruptedException {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("source closed");
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .GET()
-                .timeout(settings.requestTimeout())
-                .header("Accept", "application/json")
-                .header("Accept-Encoding", "gzip")
-                .header("User-Agent", USER_AGENT);
-        if (settings.apiKey() != null) {
-            request.header("Authorization", settings.apiKey().bearer());
-        }
-        String path = uri.getRawPath();
         counters.requests.incrementAndGet();
         long sent = System.nanoTime();
-        CompletableFuture<HttpResponse<byte[]>> future =
-                http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        HttpResponse<byte[]> response;
+        BlockingHttp.Answer answer;
         try {
-            // Bounds the whole exchange, body included: HttpRequest.timeout alone stops at the headers.
-            response = future.get(settings.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            LOG.debug("GET {} -> no complete answer within {}", logTarget(uri), settings.requestTimeout());
-            return retry("no complete answer within the request-timeout " + settings.requestTimeout() + " on "
-                    + path, attemptNo);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            LOG.debug("GET {} -> {}", logTarget(uri), String.valueOf(cause));
-            if (cause instanceof HttpTimeoutException) {
-                return retry("no answer within the request-timeout " + settings.requestTimeout() + " on " + path,
-                        attemptNo);
+            answer = http.get(x.uri, requestHeaders, RESPONSE_HEADERS, () -> answered = true);
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("source closed");
             }
-            if (cause instanceof EOFException || cause instanceof IOException
-                    && String.valueOf(cause.getMessage()).contains("bytes received")) {
-                // The connection closed before Content-Length (or the last chunk) was reached.
-                return retry("a truncated body on " + path + " (" + describe(cause) + ")", attemptNo);
-            }
-            if (cause instanceof IOException) {
-                return retry("connection failed on " + path + " (" + describe(cause) + ")", attemptNo);
-            }
-            return new Attempt.Fail("request to " + path + " failed: " + describe(cause), false);
+            debug(x, String.valueOf(e));
+            return failed(x, e);
         }
-        LOG.debug("GET {} -> {} ({} bytes, {} ms)", logTarget(uri), response.statusCode(), response.body().length,
-                (System.nanoTime() - sent) / 1_000_000);
-        return classify(uri, response, attemptNo, target);
+        if (LOG.isDebugEnabled()) {
+            debug(x, answer.status() + " (" + answer.body().length + " bytes, "
+                    + (System.nanoTime() - sent) / 1_000_000 + " ms)");
+        }
+        return classify(x, answer);
     }
 
-    private Attempt classify(URI uri, HttpResponse<byte[]> response, int attemptNo, PageParser.Target target) {
-        int status = response.statusCode();
-        String path = uri.getRawPath();
+    /** An exchange that ended without a usable HTTP answer. */
+    private Attempt failed(Exchange x, IOException cause) {
+        if (cause instanceof BoundedBody.TooLarge) {
+            return new Attempt.Fail("the answer to " + x.where() + " is too large: " + cause.getMessage()
+                    + "; raise max-response-bytes if it is expected", false, Evidence.NONE);
+        }
+        if (cause instanceof BlockingHttp.NoAnswerInTime late) {
+            return new Attempt.Retry((late.headersReceived ? "no complete answer" : "no answer")
+                    + " within the request-timeout " + settings.requestTimeout() + " on " + x.where(), null, false,
+                    late.headersReceived ? Evidence.NONE : silent());
+        }
+        if (cause instanceof BlockingHttp.Truncated) {
+            return new Attempt.Retry("a truncated body on " + x.where() + " (" + sanitize(cause.getMessage()) + ")",
+                    null, false, Evidence.NONE);
+        }
+        if (find(cause, SSLException.class) != null) {
+            return new Attempt.Retry("TLS with " + origin(settings.baseUrl()) + " failed on " + x.where() + " ("
+                    + describe(find(cause, SSLException.class)) + ")", null, false, Evidence.WRONG);
+        }
+        if (find(cause, UnknownHostException.class) != null) {
+            return new Attempt.Retry("the host " + settings.baseUrl().getHost() + " cannot be resolved (DNS) on "
+                    + x.where(), null, false, Evidence.WRONG);
+        }
+        if (cause instanceof SocketTimeoutException) {
+            return new Attempt.Retry("no connection to " + origin(settings.baseUrl()) + " within the connect timeout"
+                    + " on " + x.where(), null, false, silent());
+        }
+        if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
+            return new Attempt.Retry("cannot connect to " + origin(settings.baseUrl()) + " on " + x.where() + " ("
+                    + describe(root(cause)) + ")", null, false, silent());
+        }
+        return new Attempt.Retry("connection failed on " + x.where() + " (" + describe(root(cause)) + ")", null, false,
+                Evidence.NONE);
+    }
+
+    /** No answer counts against the upstream only while it never answered: later it is a busy server's hiccup. */
+    private Evidence silent() {
+        return answered ? Evidence.NONE : Evidence.SILENT;
+    }
+
+    private Attempt classify(Exchange x, BlockingHttp.Answer response) {
+        int status = response.status();
         String answer = "HTTP " + status + statusName(status);
         if (status == 401 || status == 403) {
-            return new Attempt.Fail("Polygon refused the API key: " + answer + " on " + path + serverSays(response)
+            return new Attempt.Fail("Polygon refused the API key: " + answer + " on " + x.where() + serverSays(response)
                     + ". Check POLYGON_API_KEY / MASSIVE_API_KEY (or the api-key option) and the plan's entitlements",
-                    true);
+                    true, Evidence.NONE);
         }
         if (status == 429) {
             counters.rateLimited.incrementAndGet();
-            // "Retry-After: 0" is floored at min-backoff, or a server repeating it would be hammered.
-            Optional<Duration> asked = retryAfter(response).map(this::atLeastMinBackoff);
-            Duration wait = asked.orElseGet(() -> backoff(attemptNo));
-            // Every worker holds off, not just this one: they all share the same quota.
-            gate.holdUntil(System.nanoTime() + wait.toNanos());
-            return new Attempt.Retry(answer + " on " + path, wait, asked.isPresent(), true);
+            Optional<Duration> asked = retryAfter(response);
+            if (asked.isPresent()) {
+                // Every worker holds off, not just this one: they all share the same quota. (Without Retry-After
+                // the hold is set to the backoff once Failsafe has chosen it.)
+                gate.holdUntil(System.nanoTime() + asked.get().toNanos());
+                long elapsed = System.nanoTime() - x.started;
+                if (elapsed + asked.get().toNanos() > settings.retryBudget().toNanos()) {
+                    // Retrying before the server's Retry-After would only earn another 429: give up at once instead.
+                    return new Attempt.Fail(answer + " on " + x.where() + "; the server asked to wait "
+                            + seconds(asked.get().toNanos()) + " s (Retry-After), beyond the retry budget "
+                            + settings.retryBudget() + ", so it gave up after " + attempts(x.attempts), false,
+                            Evidence.NONE);
+                }
+            }
+            return new Attempt.Retry(answer + " on " + x.where(), asked.orElse(null), true, Evidence.NONE);
         }
         if (status >= 500 || status == 408) {
-            Optional<Duration> asked = retryAfter(response).map(this::atLeastMinBackoff);
-            return new Attempt.Retry(answer + " on " + path + serverSays(response),
-                    asked.orElseGet(() -> backoff(attemptNo)), asked.isPresent(), false);
+            return new Attempt.Retry(answer + " on " + x.where() + serverSays(response),
+                    retryAfter(response).orElse(null), false, Evidence.NONE);
         }
         if (status >= 300 && status < 400) {
-            return new Attempt.Fail(answer + " redirect on " + path
-                    + "; redirects are not followed, so the API key never travels to another URL", false);
+            return new Attempt.Fail(answer + " redirect on " + x.where()
+                    + "; redirects are not followed, so the API key never travels to another URL", false,
+                    Evidence.WRONG);
+        }
+        if (status == 404) {
+            // Polygon answers an unknown x.where() or symbol with its JSON error shape; anything else is not Polygon.
+            boolean polygon = polygonStatus(response) != null;
+            return new Attempt.Fail(answer + " on " + x.where() + serverSays(response)
+                    + (polygon ? "" : " (not a Polygon error answer: is base-url right?)"), false,
+                    polygon ? Evidence.NONE : Evidence.WRONG);
         }
         if (status >= 400 || status < 200) {
-            return new Attempt.Fail(answer + " on " + path + serverSays(response), false);
+            return new Attempt.Fail(answer + " on " + x.where() + serverSays(response), false, Evidence.NONE);
         }
-        return readPage(path, response, attemptNo, target);
+        return readPage(x, response);
     }
 
-    private Attempt readPage(String path, HttpResponse<byte[]> response, int attemptNo, PageParser.Target target) {
+    private Attempt readPage(Exchange x, BlockingHttp.Answer response) {
         byte[] body = response.body();
-        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        String contentType = response.header("Content-Type").orElse("");
+        String answer = "HTTP " + response.status();
         if (body.length == 0) {
-            return retry("HTTP " + response.statusCode() + " with an empty body on " + path, attemptNo);
+            return new Attempt.Retry(answer + " with an empty body on " + x.where(), null, false, Evidence.WRONG);
         }
-        if (contentType.toLowerCase(Locale.ROOT).contains("html") || startsWithMarkup(body)) {
-            return retry("an HTML page instead of JSON (HTTP " + response.statusCode() + ", Content-Type '"
-                    + sanitize(contentType) + "') on " + path, attemptNo);
+        boolean gzipped = gzipped(response);
+        if (contentType.toLowerCase(Locale.ROOT).contains("html") || !gzipped && startsWithMarkup(body)) {
+            return new Attempt.Retry("an HTML page instead of JSON (" + answer + ", Content-Type '"
+                    + sanitize(contentType) + "') on " + x.where(), null, false, Evidence.WRONG);
+        }
+        if (!gzipped && !startsLikeJson(body)) {
+            return new Attempt.Retry("a body that is not JSON (" + answer + ", Content-Type '" + sanitize(contentType)
+                    + "') on " + x.where(), null, false, Evidence.WRONG);
         }
         PageParser.Page page;
         try {
-            page = gzipped(response)
-                    ? PageParser.parse(new GZIPInputStream(new ByteArrayInputStream(body)), target)
-                    : PageParser.parse(body, target);
+            page = gzipped
+                    ? PageParser.parse(BoundedBody.inflated(new GZIPInputStream(new ByteArrayInputStream(body)),
+                            settings.maxResponseBytes()), x.target)
+                    : PageParser.parse(body, x.target);
+        } catch (BoundedBody.TooLarge e) {
+            return new Attempt.Fail("the answer to " + x.where() + " is too large: " + e.getMessage()
+                    + "; raise max-response-bytes if it is expected", false, Evidence.NONE);
         } catch (EOFException e) {
-            return retry("a truncated body (the JSON ends early) on " + path, attemptNo);
+            return retry("a truncated body (the JSON ends early) on " + x.where());
         } catch (JsonProcessingException e) {
             if (e instanceof JsonEOFException || String.valueOf(e.getOriginalMessage()).contains("end-of-input")) {
-                return retry("a truncated body (the JSON ends early) on " + path, attemptNo);
+                return retry("a truncated body (the JSON ends early) on " + x.where());
             }
-            return retry("malformed JSON on " + path + " (" + sanitize(e.getOriginalMessage()) + ")", attemptNo);
+            return retry("malformed JSON on " + x.where() + " (" + sanitize(e.getOriginalMessage()) + ")");
         } catch (ZipException e) {
-            return retry("a corrupt gzip body on " + path, attemptNo);
+            return retry("a corrupt gzip body on " + x.where());
         } catch (IOException e) {
-            return retry("an unreadable body on " + path + " (" + describe(e) + ")", attemptNo);
+            return retry("an unreadable body on " + x.where() + " (" + describe(e) + ")");
         } catch (PageParser.MalformedPage e) {
-            return retry("not an aggregates answer on " + path + ": " + e.getMessage(), attemptNo);
+            return retry("not an aggregates answer on " + x.where() + ": " + e.getMessage());
         }
         String status = page.status();
         if (status == null) {
-            return retry("an answer without a status field on " + path, attemptNo);
+            return retry("an answer without a status field on " + x.where());
         }
         switch (status) {
             case "OK", "DELAYED" -> {
                 // Never an empty success by accident: "no results" is only believed when resultsCount says 0.
                 if (!page.hasResults() && (page.resultsCount() == null || page.resultsCount() != 0)) {
                     return retry("an answer without results and with resultsCount "
-                            + (page.resultsCount() == null ? "absent" : page.resultsCount()) + " on " + path,
-                            attemptNo);
+                            + (page.resultsCount() == null ? "absent" : page.resultsCount()) + " on " + x.where());
                 }
                 return new Attempt.Success(page);
             }
             case "NOT_AUTHORIZED" -> {
-                return new Attempt.Fail("Polygon answered NOT_AUTHORIZED on " + path + quote(page.message())
+                return new Attempt.Fail("Polygon answered NOT_AUTHORIZED on " + x.where() + quote(page.message())
                         + ". Check POLYGON_API_KEY / MASSIVE_API_KEY (or the api-key option) and the plan's"
-                        + " entitlements", true);
+                        + " entitlements", true, Evidence.NONE);
             }
             case "ERROR" -> {
-                return new Attempt.Fail("Polygon answered status ERROR on " + path + quote(page.message()), false);
+                return new Attempt.Fail("Polygon answered status ERROR on " + x.where() + quote(page.message()), false,
+                        Evidence.NONE);
             }
             default -> {
-                return new Attempt.Fail("Polygon answered an unknown status '" + sanitize(status) + "' on " + path,
-                        false);
+                return new Attempt.Fail("Polygon answered an unknown status '" + sanitize(status) + "' on " + x.where(),
+                        false, Evidence.NONE);
             }
         }
     }
 
-    private Attempt retry(String reason, int attemptNo) {
-        return new Attempt.Retry(reason, backoff(attemptNo), false, false);
+    private static Attempt retry(String reason) {
+        return new Attempt.Retry(reason, null, false, Evidence.NONE);
     }
 
-    /** Exponential backoff from min-backoff, doubled per attempt, capped at max-backoff, jittered into its upper half. */
-    Duration backoff(int attemptNo) {
-        long min = settings.minBackoff().toNanos();
-        long max = settings.maxBackoff().toNanos();
-        int doublings = Math.max(0, attemptNo - 1);
-        long base = doublings >= 62 || min > (max >> Math.min(doublings, 62)) ? max : min << doublings;
-        base = Math.min(base, max);
-        long low = Math.max(min, base / 2);
-        long wait = low >= base ? base : ThreadLocalRandom.current().nextLong(low, base + 1);
-        return Duration.ofNanos(wait);
+    /** The run-wide reason once the breaker opened: what was wrong, and what to check. */
+    private String breakerReason() {
+        // A wrong answer says more than silence: when both were seen, name the wrong answer.
+        Attempt wrong = lastWrong;
+        Attempt last = wrong != null ? wrong : lastSilent;
+        String what = last instanceof Attempt.Retry r ? r.reason() : last instanceof Attempt.Fail f ? f.reason() : "?";
+        String where = origin(settings.baseUrl());
+        String text = wrong == null
+                ? "nothing answers at " + where + ": the first " + BREAKER_THRESHOLD + " attempts got no answer"
+                        + " (the last: " + what + "). Check base-url, that the server is up and reachable, and"
+                        + " request-timeout; the remaining requests were not sent"
+                : where + " does not answer like the Polygon API: " + BREAKER_THRESHOLD + " attempts in a row got"
+                        + " answers only a wrong upstream gives (the last: " + what + "). Check base-url and any proxy"
+                        + " in between; the remaining requests were not sent";
+        return redactor.redact(text);
     }
 
-    private Duration atLeastMinBackoff(Duration asked) {
-        return asked.compareTo(settings.minBackoff()) < 0 ? settings.minBackoff() : asked;
+    /** The server's Retry-After, floored at min-backoff: a server repeating "Retry-After: 0" would be hammered. */
+    private Optional<Duration> retryAfter(BlockingHttp.Answer response) {
+        return RetryAfter.parse(response.header("Retry-After").orElse(null), Instant.now())
+                .map(asked -> asked.compareTo(settings.minBackoff()) < 0 ? settings.minBackoff() : asked);
     }
 
-    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), Instant.now());
-    }
-
-    private static boolean gzipped(HttpResponse<?> response) {
-        return response.headers().firstValue("Content-Encoding")
+    private static boolean gzipped(BlockingHttp.Answer response) {
+        return response.header("Content-Encoding")
                 .map(v -> v.trim().equalsIgnoreCase("gzip")).orElse(false);
     }
 
     private static boolean startsWithMarkup(byte[] body) {
-        for (byte b : body) {
+        int first = firstNonBlank(body);
+        return first >= 0 && body[first] == '<';
+    }
+
+    private static boolean startsLikeJson(byte[] body) {
+        int first = firstNonBlank(body);
+        return first >= 0 && (body[first] == '{' || body[first] == '[');
+    }
+
+    private static int firstNonBlank(byte[] body) {
+        for (int i = 0; i < body.length; i++) {
+            byte b = body[i];
             if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                return b == '<';
+                return i;
             }
         }
-        return false;
+        return -1;
+    }
+
+    /** The body's Polygon {@code status}, when it is a JSON answer that has one. */
+    private static String polygonStatus(BlockingHttp.Answer response) {
+        byte[] body = response.body();
+        if (body.length == 0 || !startsLikeJson(body) || gzipped(response)) {
+            return null;
+        }
+        try {
+            return PageParser.parse(body, PageParser.Target.grouped(Set.of(), false)).status();
+        } catch (IOException | PageParser.MalformedPage | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The {@code error}/{@code message} of an error body, when it is JSON that has one. */
-    private String serverSays(HttpResponse<byte[]> response) {
+    private String serverSays(BlockingHttp.Answer response) {
         byte[] body = response.body();
-        if (body.length == 0 || startsWithMarkup(body) || gzipped(response)) {
+        if (body.length == 0 || !startsLikeJson(body) || gzipped(response)) {
             return "";
         }
         try {
@@ -452,12 +705,12 @@ final class AggregatesClient {
         return serverMessage == null || serverMessage.isBlank() ? "" : " (server says: \"" + sanitize(serverMessage) + "\")";
     }
 
-    /** Server text made safe for a reason: the key masked, control characters dropped, length capped. */
+    /** Server text made safe for a reason: redacted, control characters dropped, length capped. */
     private String sanitize(String text) {
         if (text == null) {
             return "";
         }
-        String clean = ApiKey.redact(settings.apiKey(), text).replaceAll("\\p{Cntrl}", " ").strip();
+        String clean = redactor.redact(text).replaceAll("\\p{Cntrl}", " ").strip();
         return clean.length() > MESSAGE_LIMIT ? clean.substring(0, MESSAGE_LIMIT) + "…" : clean;
     }
 
@@ -466,9 +719,38 @@ final class AggregatesClient {
         return t.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + sanitize(message));
     }
 
-    private static String logTarget(URI uri) {
-        // The key never is in a URL; the query (dates, cursor) helps when reading a log.
-        return uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
+    /** The innermost cause: the JDK wraps "Connection refused" in a ConnectException without a message. */
+    private static Throwable root(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    private FetchFailure tickerFailure(String message) {
+        return FetchFailure.ticker(redactor.redact(message));
+    }
+
+    private void debug(Exchange x, String outcome) {
+        if (LOG.isDebugEnabled()) {
+            String target = x.uri.getRawQuery() == null ? x.uri.getRawPath()
+                    : x.uri.getRawPath() + "?" + x.uri.getRawQuery();
+            LOG.debug("GET {} -> {}", redactor.redact(target), redactor.redact(outcome));
+        }
+    }
+
+    private static String attempts(int n) {
+        return n + (n == 1 ? " attempt" : " attempts");
     }
 
     private static String seconds(long nanos) {
@@ -490,5 +772,15 @@ final class AggregatesClient {
             case 504 -> " Gateway Timeout";
             default -> "";
         };
+    }
+
+    /** Drops the connections in flight and ends this source's use of the shared gate. */
+    @Override
+    public void close() {
+        try {
+            http.close();
+        } finally {
+            gateLease.close();
+        }
     }
 }

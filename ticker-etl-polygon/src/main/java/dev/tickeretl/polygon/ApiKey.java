@@ -4,11 +4,9 @@ import java.util.Objects;
 
 /**
  * The API key, kept apart so that nothing prints it by accident: {@link #toString()} is masked, and every text that
- * came from the server passes through {@link #redact} before it reaches a log line, an event or an exception.
+ * could carry it passes through the {@link Redactor} before it reaches a log line, an event or an exception.
  */
 final class ApiKey {
-
-    private static final String MASK = "<redacted>";
 
     private final String value;
 
@@ -16,7 +14,10 @@ final class ApiKey {
         this.value = Objects.requireNonNull(value, "value");
     }
 
-    /** The {@code Authorization} header value; with {@link #authMessage()} the only places the key leaves. */
+    /**
+     * The {@code Authorization} header value; with {@link #authMessage()} the only places the key leaves for the
+     * network.
+     */
     String bearer() {
         return "Bearer " + value;
     }
@@ -37,21 +38,13 @@ final class ApiKey {
         return json.append("\"}").toString();
     }
 
-    /** {@code text} with every occurrence of the key masked; a server may echo the key back in an error body. */
-    String redact(String text) {
-        if (text == null || text.isEmpty()) {
-            return text;
-        }
-        return text.replace(value, MASK);
-    }
-
-    /** Masks {@code text} for a key that may be absent. */
-    static String redact(ApiKey key, String text) {
-        return key == null ? text : key.redact(text);
+    /** For the {@link Redactor} and for the shared rate-limit gate's identity (hashed); never for display. */
+    String value() {
+        return value;
     }
 
     @Override
     public String toString() {
-        return "ApiKey[" + MASK + "]";
+        return "ApiKey[" + Redactor.MASK + "]";
     }
 }

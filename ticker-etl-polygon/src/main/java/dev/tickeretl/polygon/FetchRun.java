@@ -48,6 +48,7 @@ final class FetchRun {
     private final SourceRequest request;
     private final Counters counters;
     private final AggregatesClient client;
+    private final Redactor redactor;
     private final BlockingQueue<Object> events = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final AtomicReference<String> fatal = new AtomicReference<>();
     private final ExecutorService workers;
@@ -58,7 +59,8 @@ final class FetchRun {
         this.settings = settings;
         this.request = request;
         this.counters = counters;
-        this.client = new AggregatesClient(settings, new RequestGate(settings.rateLimit()), counters);
+        this.client = new AggregatesClient(settings, counters);
+        this.redactor = Redactor.of(settings.apiKey());
         this.workers = Executors.newFixedThreadPool(settings.concurrency(), daemonThreads());
     }
 
@@ -74,7 +76,7 @@ final class FetchRun {
                         + " concurrency {}, client limit {}, retry budget {}",
                 plan.kind() == RequestPlanner.Kind.GROUPED ? "grouped-daily" : "per-ticker", byTicker.size(),
                 plan.estimatedRequests(), plan.perTickerRequests(),
-                plan.groupedRequests() < 0 ? "n/a" : plan.groupedRequests(), settings.baseUrl(),
+                plan.groupedRequests() < 0 ? "n/a" : plan.groupedRequests(), redact(settings.baseUrl().toString()),
                 settings.concurrency(), settings.rateLimit() == null ? "none" : settings.rateLimit(),
                 settings.retryBudget());
         if (plan.kind() == RequestPlanner.Kind.GROUPED) {
@@ -312,6 +314,8 @@ final class FetchRun {
 
     void close() {
         workers.shutdownNow();
+        // A worker blocked reading an answer does not see the interrupt: dropping its connection frees it.
+        client.close();
         events.clear();
         try {
             if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -327,7 +331,7 @@ final class FetchRun {
     }
 
     private String redact(String text) {
-        return ApiKey.redact(settings.apiKey(), text);
+        return redactor.redact(text);
     }
 
     private static List<RawBar> within(List<RawBar> bars, long fromMs, long toMs) {

@@ -7,8 +7,10 @@ import dev.tickeretl.spi.OffsetReader;
 import dev.tickeretl.spi.Source;
 import dev.tickeretl.spi.SourceEvent;
 import dev.tickeretl.spi.SourceRequest;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -35,6 +37,12 @@ public final class PolygonSource implements Source {
 
     /** Where requests go unless configured otherwise; {@code https://api.polygon.io} serves the same API. */
     public static final String DEFAULT_BASE_URL = "https://api.massive.com";
+
+    /**
+     * The default cap of one response body, on the wire and after gunzip: 64 MiB. Polygon's largest pages (50,000
+     * minute bars, or a grouped-daily day of the whole market) are a few MB.
+     */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
 
     /** How requests are laid out. */
     public enum Plan {
@@ -144,7 +152,8 @@ public final class PolygonSource implements Source {
 
     @Override
     public String toString() {
-        return "PolygonSource[" + settings.baseUrl() + ", plan " + settings.plan().name().toLowerCase(Locale.ROOT)
+        return "PolygonSource[" + Redactor.of(settings.apiKey()).redact(settings.baseUrl().toString()) + ", plan "
+                + settings.plan().name().toLowerCase(Locale.ROOT)
                 + ", concurrency " + settings.concurrency() + "]";
     }
 
@@ -167,6 +176,8 @@ public final class PolygonSource implements Source {
         private Plan plan = Plan.AUTO;
         private Duration minBackoff = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofSeconds(60);
+        private boolean allowInsecureHttp;
+        private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
         private Function<String, String> environment = System::getenv;
         private URI webSocketUrl;
         private boolean delayed;
@@ -177,7 +188,10 @@ public final class PolygonSource implements Source {
         private Builder() {
         }
 
-        /** {@code http(s)://host[:port][/prefix]}; default {@value #DEFAULT_BASE_URL}. */
+        /**
+         * {@code http(s)://host[:port][/prefix]}; default {@value #DEFAULT_BASE_URL}. Plain {@code http://} is for
+         * loopback hosts only (127.0.0.0/8, ::1, localhost) unless {@link #allowInsecureHttp} says otherwise.
+         */
         public Builder baseUrl(String url) {
             this.baseUrl = parseBaseUrl(url);
             return this;
@@ -226,7 +240,10 @@ public final class PolygonSource implements Source {
             return this;
         }
 
-        /** How long one request may keep retrying (waits included) before it fails; default PT10M. */
+        /**
+         * How long one request may keep retrying (waits included) before it fails; default PT10M. A real bound: no
+         * retry starts after it, so one request ends within the budget plus one {@link #requestTimeout}.
+         */
         public Builder retryBudget(Duration budget) {
             if (budget == null || budget.isNegative()) {
                 throw new IllegalArgumentException("retry-budget: must be zero or positive, got " + budget);
@@ -278,6 +295,28 @@ public final class PolygonSource implements Source {
             }
             this.minBackoff = min;
             this.maxBackoff = max;
+            return this;
+        }
+
+        /**
+         * Allows a plain {@code http://} base URL to a host that is not loopback (default false): the API key and the
+         * data would then travel in cleartext.
+         */
+        public Builder allowInsecureHttp(boolean allow) {
+            this.allowInsecureHttp = allow;
+            return this;
+        }
+
+        /**
+         * The cap of one response body in bytes, on the wire and after gunzip (1 KiB to 2 GiB - 9); default
+         * {@value #DEFAULT_MAX_RESPONSE_BYTES} (64 MiB). A larger answer fails its ticker, naming this cap.
+         */
+        public Builder maxResponseBytes(long bytes) {
+            if (bytes < 1024 || bytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("max-response-bytes: must be between 1024 and "
+                        + (Integer.MAX_VALUE - 8) + " bytes, got " + bytes);
+            }
+            this.maxResponseBytes = bytes;
             return this;
         }
 
@@ -334,9 +373,16 @@ public final class PolygonSource implements Source {
 
         /**
          * @throws IllegalArgumentException naming {@code api-key} and both environment variables when no key is
-         *                                  found and one is required
+         *                                  found and one is required; naming {@code base-url} and
+         *                                  {@code allow-insecure-http} for plain http to a host that is not loopback
          */
         public PolygonSource build() {
+            if ("http".equalsIgnoreCase(baseUrl.getScheme()) && !allowInsecureHttp && !isLoopback(baseUrl.getHost())) {
+                throw new IllegalArgumentException("base-url: plain http:// to " + baseUrl.getHost() + " would send"
+                        + " the API key and the data in cleartext; use https://, or set allow-insecure-http=true"
+                        + " (CLI --allow-insecure-http) to allow it. Plain http is accepted for loopback hosts only"
+                        + " (127.0.0.0/8, ::1, localhost)");
+            }
             String key = apiKey;
             // Without require-key (the local simulator) the environment is not read: a real key set for other
             // runs must never travel to a simulator or any other host it was not meant for.
@@ -370,13 +416,42 @@ public final class PolygonSource implements Source {
                         stream.maxRepairSpan(), stream.repairConcurrency(), stream.frameQueue());
             }
             return new PolygonSource(new Settings(baseUrl, key == null ? null : new ApiKey(key), rateLimit,
-                    retryBudget, requestTimeout, concurrency, pageLimit, plan, minBackoff, maxBackoff), stream,
-                    observer);
+                    retryBudget, requestTimeout, concurrency, pageLimit, plan, minBackoff, maxBackoff,
+                    allowInsecureHttp, maxResponseBytes), stream, observer);
         }
 
         private String fromEnvironment(String name) {
             String value = environment.apply(name);
             return value == null || value.isBlank() ? null : value.strip();
+        }
+
+        /** Literal loopback only: a name other than localhost is not resolved, so DNS cannot make it "local". */
+        static boolean isLoopback(String host) {
+            if (host == null) {
+                return false;
+            }
+            String h = host.toLowerCase(Locale.ROOT);
+            if (h.equals("localhost") || h.equals("localhost.")) {
+                return true;
+            }
+            if (h.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+                String[] octets = h.split("\\.");
+                for (String octet : octets) {
+                    if (Integer.parseInt(octet) > 255) {
+                        return false;
+                    }
+                }
+                return Integer.parseInt(octets[0]) == 127;
+            }
+            if (h.startsWith("[") && h.endsWith("]")) {
+                try {
+                    // An IPv6 literal (the URI parser checked its form): parsed, never looked up.
+                    return InetAddress.getByName(h.substring(1, h.length() - 1)).isLoopbackAddress();
+                } catch (UnknownHostException e) {
+                    return false;
+                }
+            }
+            return false;
         }
 
         private static Duration positive(String option, Duration value) {

@@ -21,7 +21,11 @@ import java.util.function.Function;
  *   <caption>polygon source options</caption>
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code base-url}</td><td>{@code https://api.massive.com}</td>
- *       <td>{@code http(s)://host[:port][/prefix]}; {@code https://api.polygon.io} works the same</td></tr>
+ *       <td>{@code http(s)://host[:port][/prefix]}; {@code https://api.polygon.io} works the same; plain
+ *       {@code http://} only to loopback hosts unless {@code allow-insecure-http=true}</td></tr>
+ *   <tr><td>{@code allow-insecure-http}</td><td>{@code false}</td>
+ *       <td>{@code true} allows a plain {@code http://} base URL to a host that is not loopback (key and data in
+ *       cleartext)</td></tr>
  *   <tr><td>{@code api-key}</td><td>env {@code POLYGON_API_KEY}, else {@code MASSIVE_API_KEY}</td>
  *       <td>sent only as {@code Authorization: Bearer}; none found is an error unless {@code require-key=false}</td></tr>
  *   <tr><td>{@code require-key}</td><td>{@code true}</td>
@@ -33,7 +37,8 @@ import java.util.function.Function;
  *       <td>the same for any window: {@code N/ISO-8601-duration}, e.g. {@code 5/PT2S}; not together with
  *       {@code max-requests-per-minute}</td></tr>
  *   <tr><td>{@code retry-budget}</td><td>{@code PT10M}</td>
- *       <td>how long one request may keep retrying (429, 5xx, timeouts, resets, bad bodies), waits included</td></tr>
+ *       <td>how long one request may keep retrying (429, 5xx, timeouts, resets, bad bodies), waits included; one
+ *       request ends within it plus one {@code request-timeout}</td></tr>
  *   <tr><td>{@code request-timeout}</td><td>{@code PT30S}</td><td>one attempt, body included</td></tr>
  *   <tr><td>{@code concurrency}</td><td>{@code 4}</td><td>requests in flight at once (1..64)</td></tr>
  *   <tr><td>{@code page-limit}</td><td>{@code 50000}</td><td>Polygon's {@code limit} parameter (1..50000)</td></tr>
@@ -41,6 +46,8 @@ import java.util.function.Function;
  *       <td>{@code auto}, {@code per-ticker} or {@code grouped}: auto takes whichever needs fewer requests</td></tr>
  *   <tr><td>{@code min-backoff}</td><td>{@code PT1S}</td><td>first backoff when no {@code Retry-After} is given</td></tr>
  *   <tr><td>{@code max-backoff}</td><td>{@code PT60S}</td><td>cap of the exponential backoff</td></tr>
+ *   <tr><td>{@code max-response-bytes}</td><td>{@code 67108864} (64 MiB)</td>
+ *       <td>cap of one response body, on the wire and after gunzip; a larger answer fails its ticker</td></tr>
  *   <tr><td>{@code ws-url}</td><td>{@code wss://socket.massive.com/stocks}</td>
  *       <td>the stocks WebSocket, for a stream (unbounded request)</td></tr>
  *   <tr><td>{@code feed}</td><td>{@code realtime}</td>
@@ -49,6 +56,12 @@ import java.util.function.Function;
  *   <tr><td>{@code stream-timeout}</td><td>{@code PT30S}</td>
  *       <td>a stream connection silent this long (no message, no pong) is dropped and reconnected</td></tr>
  * </table>
+ *
+ * <p>Backoffs (and {@code Retry-After} waits) are jittered by ±25 %. Whatever the budget, a run stops at once, with
+ * one error, when the upstream is evidently wrong rather than busy: three attempts in a row answered by something
+ * that is not the Polygon API (a 200 that is not JSON or is empty, a 404 or redirect on the API path, a TLS or DNS
+ * failure), or, before anything answered, three attempts without an answer (refused, or silent until
+ * {@code request-timeout}).
  */
 public final class PolygonSourceProvider implements SourceProvider {
 
@@ -72,7 +85,8 @@ public final class PolygonSourceProvider implements SourceProvider {
     /** Every option this source takes. */
     static final List<String> OPTIONS = List.of("base-url", "api-key", "require-key", "max-requests-per-minute",
             "rate-limit", "retry-budget", "request-timeout", "concurrency", "page-limit", "plan", "min-backoff",
-            "max-backoff", "ws-url", "feed", "ping-interval", "stream-timeout");
+            "max-backoff", "allow-insecure-http", "max-response-bytes", "ws-url", "feed", "ping-interval",
+            "stream-timeout");
 
     @Override
     public Source open(ProviderContext context) {
@@ -85,6 +99,8 @@ public final class PolygonSourceProvider implements SourceProvider {
         Options o = new Options(options);
         PolygonSource.Builder builder = PolygonSource.builder().environment(environment);
         o.text("base-url").ifPresent(builder::baseUrl);
+        o.bool("allow-insecure-http").ifPresent(builder::allowInsecureHttp);
+        o.longInteger("max-response-bytes").ifPresent(builder::maxResponseBytes);
         o.text("api-key").ifPresent(builder::apiKey);
         o.bool("require-key").ifPresent(builder::requireKey);
         var perMinute = o.integer("max-requests-per-minute");
@@ -164,6 +180,16 @@ public final class PolygonSourceProvider implements SourceProvider {
             return text(key).map(value -> {
                 try {
                     return Integer.parseInt(value);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(key + ": expected a whole number, got '" + value + "'");
+                }
+            });
+        }
+
+        Optional<Long> longInteger(String key) {
+            return text(key).map(value -> {
+                try {
+                    return Long.parseLong(value);
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(key + ": expected a whole number, got '" + value + "'");
                 }

@@ -9,6 +9,8 @@ import java.time.Duration;
  * @param baseUrl        scheme, host, optional port and optional path prefix; no trailing slash, no query
  * @param apiKey         null when no key was configured and none is required
  * @param rateLimit      null for no client-side limit
+ * @param allowInsecureHttp whether plain http may go to a host that is not loopback
+ * @param maxResponseBytes  the cap of one response body, on the wire and after gunzip
  */
 record Settings(
         URI baseUrl,
@@ -20,7 +22,9 @@ record Settings(
         int pageLimit,
         PolygonSource.Plan plan,
         Duration minBackoff,
-        Duration maxBackoff) {
+        Duration maxBackoff,
+        boolean allowInsecureHttp,
+        long maxResponseBytes) {
 
     /** At most {@code requests} request starts within any rolling {@code period}. */
     record RateLimit(int requests, Duration period) {

@@ -78,6 +78,7 @@ final class StreamRun {
     private final OffsetReader offsets;
     private final Observer observer;
     private final AggregatesClient rest;
+    private final Redactor redactor;
     private final HttpClient http;
     private final BlockingQueue<Object> inbox;
     private final ArrayDeque<SourceEvent> ready = new ArrayDeque<>();
@@ -103,7 +104,8 @@ final class StreamRun {
         this.request = request;
         this.offsets = offsets;
         this.observer = observer;
-        this.rest = new AggregatesClient(settings, new RequestGate(settings.rateLimit()), counters);
+        this.rest = new AggregatesClient(settings, counters);
+        this.redactor = Redactor.of(settings.apiKey());
         this.http = HttpClient.newBuilder().connectTimeout(HANDSHAKE_TIMEOUT).build();
         this.inbox = new ArrayBlockingQueue<>(ws.frameQueue());
         this.repairs = Executors.newFixedThreadPool(ws.repairConcurrency(), daemon("polygon-repair-" + run));
@@ -279,8 +281,7 @@ final class StreamRun {
         if (r.error() != null) {
             observer.count("ticker_etl_repair_failures", 1);
             LOG.warn("{}: repairing {}..{} from REST failed, trying again: {}", r.ticker(),
-                    MarketTime.eastern(r.from()), MarketTime.eastern(r.to()), ApiKey.redact(settings.apiKey(),
-                            r.error()));
+                    MarketTime.eastern(r.from()), MarketTime.eastern(r.to()), redactor.redact(r.error()));
             repairs.execute(() -> {
                 try {
                     Thread.sleep(ws.minReconnect().toMillis() * 5);
@@ -523,7 +524,7 @@ final class StreamRun {
                 case "connected" -> connected.complete(true);
                 case "auth_success" -> authenticated.complete(true);
                 case "auth_failed", "auth_timeout" -> {
-                    authMessage = ApiKey.redact(settings.apiKey(), status.message());
+                    authMessage = redactor.redact(status.message());
                     authenticated.complete(false);
                 }
                 case "success" -> {
@@ -535,8 +536,7 @@ final class StreamRun {
                     lastServerStatus = s;
                     LOG.warn("Polygon stream: the server says {} ({})", s, status.message());
                 }
-                case "error" -> LOG.warn("Polygon stream: server error status: {}", ApiKey.redact(
-                        settings.apiKey(), status.message()));
+                case "error" -> LOG.warn("Polygon stream: server error status: {}", redactor.redact(status.message()));
                 default -> LOG.debug("Polygon stream status {}: {}", s, status.message());
             }
         }
@@ -582,6 +582,7 @@ final class StreamRun {
             s.abort();
         }
         repairs.shutdownNow();
+        rest.close();
         try {
             connector.join(5_000);
         } catch (InterruptedException e) {

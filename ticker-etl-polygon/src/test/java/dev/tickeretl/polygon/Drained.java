@@ -30,10 +30,15 @@ record Drained(SourceRequest request, List<SourceEvent> events, SourceException 
 
     /** Starts {@code source} and polls it to END (or to its exception), for at most 30 s. */
     static Drained run(Source source, SourceRequest request) throws InterruptedException {
+        return run(source, request, Duration.ofSeconds(30));
+    }
+
+    /** Starts {@code source} and polls it to END (or to its exception), for at most {@code limit}. */
+    static Drained run(Source source, SourceRequest request, Duration limit) throws InterruptedException {
         long start = System.nanoTime();
         source.start(request, OffsetReader.EMPTY);
         List<SourceEvent> events = new ArrayList<>();
-        long deadline = start + Duration.ofSeconds(30).toNanos();
+        long deadline = start + limit.toNanos();
         try {
             while (System.nanoTime() < deadline) {
                 SourceEvent event = source.poll(Duration.ofMillis(100));
@@ -47,7 +52,7 @@ record Drained(SourceRequest request, List<SourceEvent> events, SourceException 
         } catch (SourceException e) {
             return checked(new Drained(request, events, e, Duration.ofNanos(System.nanoTime() - start)));
         }
-        throw new AssertionError("no END within 30 s; events so far: " + events);
+        throw new AssertionError("no END within " + limit + "; events so far: " + events);
     }
 
     private static Drained checked(Drained run) {

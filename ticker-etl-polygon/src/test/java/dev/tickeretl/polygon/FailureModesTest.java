@@ -163,6 +163,21 @@ class FailureModesTest {
     }
 
     @Test
+    void aBodyThatTricklesInIsCutAtTheRequestTimeoutThoughBytesKeepComing() throws Exception {
+        // One byte every 50 ms: no read ever waits long, but the whole page would take about 15 s.
+        polygon.answer("AAPL", new MockResponse.Builder(Json.ok("AAPL", D1, D2, D3, D4))
+                        .throttleBody(1, 50, TimeUnit.MILLISECONDS).build(),
+                Json.ok("AAPL", D1, D2, D3, D4));
+
+        Drained run = fetch(fast(server).requestTimeout(Duration.ofMillis(800)), days("AAPL"));
+
+        assertThat(run.failed()).isEmpty();
+        assertThat(run.bars("AAPL")).hasSize(4);
+        assertThat(polygon.arrivals("AAPL")).hasSize(2);
+        assertThat(run.elapsed()).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void truncatedBodyIsRetriedThenStored() throws Exception {
         polygon.answer("AAPL", truncated(), Json.ok("AAPL", D1, D2, D3, D4));
 
@@ -229,16 +244,22 @@ class FailureModesTest {
     }
 
     @Test
-    void htmlErrorPageWithStatus200IsRetriedAndNeverTakenForAnEmptyAnswer() throws Exception {
+    void htmlErrorPageWithStatus200IsRetriedNeverTakenForAnEmptyAnswerAndStopsTheRunWhenItPersists()
+            throws Exception {
         polygon.answer("AAPL", new MockResponse.Builder().code(200).setHeader("Content-Type", "text/html")
                 .body("<html><body><h1>Service temporarily unavailable</h1></body></html>").build());
 
-        Drained run = fetch(fast(server).retryBudget(Duration.ofMillis(300)), days("AAPL"));
+        Drained run = fetch(fast(server).retryBudget(Duration.ofSeconds(30)), days("AAPL"));
 
         assertThat(run.done()).isEmpty();
         assertThat(run.covered()).isEmpty();
-        assertThat(run.failed().get("AAPL")).contains("HTML page instead of JSON").contains("gave up after");
-        assertThat(polygon.arrivals("AAPL").size()).isGreaterThan(1);
+        assertThat(run.barEvents()).isEmpty();
+        assertThat(run.failure()).isNotNull();
+        assertThat(run.failure().getMessage()).contains("HTML page instead of JSON")
+                .contains("does not answer like the Polygon API");
+        // Retried, but only until the breaker saw enough: not for the whole 30 s budget.
+        assertThat(polygon.arrivals("AAPL")).hasSize(AggregatesClient.BREAKER_THRESHOLD);
+        assertThat(run.elapsed()).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
@@ -454,6 +475,38 @@ class FailureModesTest {
         assertThat(run.covered()).isEmpty();
         assertThat(polygon.arrivals("AAPL")).hasSize(1);
         assertThat(run.elapsed()).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void retryingEndsWithinTheBudgetWhenTheRateLimitWouldHoldTheNextAttemptLonger() throws Exception {
+        polygon.answer("AAPL", status(503));
+
+        // One request per 8 s: the retry of the first 503 could only go 8 s later, far past the 1 s budget.
+        Drained run = fetch(fast(server).concurrency(1).rateLimit(1, Duration.ofSeconds(8))
+                .retryBudget(Duration.ofSeconds(1)).requestTimeout(Duration.ofSeconds(1)), days("AAPL"));
+
+        assertThat(run.failed().get("AAPL")).contains("HTTP 503").contains("gave up after 1 attempt")
+                .contains("past the retry budget PT1S");
+        assertThat(polygon.arrivals("AAPL")).hasSize(1);
+        // The documented bound: the budget plus one request-timeout (plus slack for a busy machine).
+        assertThat(run.elapsed()).isLessThan(Duration.ofSeconds(1 + 1 + 1));
+    }
+
+    @Test
+    void anotherTickersHoldOffDoesNotStretchARequestsRetryingPastItsBudget() throws Exception {
+        // MSFT's 503 comes first; then AAPL's 429 asks everyone to wait 5 s, beyond MSFT's 1 s budget.
+        polygon.answer("MSFT", new MockResponse.Builder().code(503).build());
+        polygon.answer("AAPL", new MockResponse.Builder().code(429).setHeader("Retry-After", "5")
+                .headersDelay(100, TimeUnit.MILLISECONDS).build(), Json.ok("AAPL", D1));
+
+        Drained run = fetch(fast(server).concurrency(2).backoff(Duration.ofMillis(300), Duration.ofMillis(300))
+                .retryBudget(Duration.ofSeconds(1)).requestTimeout(Duration.ofSeconds(1)), days("MSFT", "AAPL"));
+
+        assertThat(run.failed()).containsOnlyKeys("AAPL", "MSFT");
+        assertThat(run.failed().get("MSFT")).contains("HTTP 503").contains("past the retry budget PT1S");
+        // AAPL's own Retry-After (5 s) is beyond its 1 s budget too: it gives up at once, as before.
+        assertThat(run.failed().get("AAPL")).contains("Retry-After");
+        assertThat(run.elapsed()).isLessThan(Duration.ofSeconds(3));
     }
 
     @Test
