@@ -3,7 +3,9 @@ package dev.tickeretl.testkit.kafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -233,30 +236,49 @@ public final class KafkaBroker implements AutoCloseable {
 
     private void awaitReady(Path log) {
         long giveUp = System.nanoTime() + START_TIMEOUT.toNanos();
-        try (Admin admin = Admin.create(adminConfig())) {
-            while (true) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("the Kafka broker exited with " + process.exitValue() + ": "
-                            + tail(log));
-                }
-                try {
-                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (Exception e) {
-                    // not up yet
-                }
-                if (System.nanoTime() - giveUp > 0) {
-                    stop();
-                    throw new IllegalStateException("the Kafka broker did not answer within " + START_TIMEOUT + ": "
-                            + tail(log));
-                }
+        try {
+            // A plain connect first: an admin client would log a warning for every refused attempt.
+            while (!accepts()) {
+                checkAlive(log, giveUp);
                 Thread.sleep(100);
+            }
+            try (Admin admin = Admin.create(adminConfig())) {
+                while (true) {
+                    try {
+                        if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                            return;
+                        }
+                    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                        // not ready yet
+                    }
+                    checkAlive(log, giveUp);
+                    Thread.sleep(100);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop();
             throw new IllegalStateException("interrupted while the Kafka broker started", e);
+        }
+    }
+
+    private boolean accepts() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void checkAlive(Path log, long giveUp) {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("the Kafka broker exited with " + process.exitValue() + ": " + tail(log));
+        }
+        if (System.nanoTime() - giveUp > 0) {
+            stop();
+            throw new IllegalStateException("the Kafka broker did not answer within " + START_TIMEOUT + ": "
+                    + tail(log));
         }
     }
 
