@@ -17,7 +17,6 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,14 +52,20 @@ public final class KafkaSinkProvider implements SinkProvider {
         String clientId = context.runId() == null ? "ticker-etl" : "ticker-etl-" + context.runId();
         KafkaSinkSettings settings = KafkaSinkSettings.parse(uri, context.options(), clientId);
         String name = uri.toString();
-        if (settings.checkTopic()) {
-            checkTopic(name, settings);
-        }
         KafkaProducer<String, String> producer;
         try {
-            producer = new KafkaProducer<>(settings.producer(), new StringSerializer(), new StringSerializer());
+            // Made first: it checks every setting and that the addresses resolve, without waiting for a broker.
+            producer = new KafkaProducer<>(settings.producer());
         } catch (RuntimeException e) {
             throw configError(name, e);
+        }
+        if (settings.checkTopic()) {
+            try {
+                checkTopic(name, settings);
+            } catch (RuntimeException e) {
+                producer.close(Duration.ZERO);
+                throw e;
+            }
         }
         return new KafkaSink(name, settings, producer, context.clock(), context.observer(), context.runId(),
                 context.sourceName());

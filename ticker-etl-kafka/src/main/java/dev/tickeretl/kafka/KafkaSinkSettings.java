@@ -15,6 +15,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * What a {@code kafka://HOST:PORT[,HOST:PORT]/TOPIC} sink URI and its options say: the brokers, the topic and the
@@ -78,7 +80,7 @@ record KafkaSinkSettings(String bootstrap, String topic, Map<String, Object> pro
         if (file != null) {
             Properties loaded = load(file);
             for (String key : loaded.stringPropertyNames()) {
-                producer.put(key, checked(key, loaded.getProperty(key), key + " in " + PROPERTIES_FILE + " " + file));
+                producer.put(key, checked(key, loaded.getProperty(key), PROPERTIES_FILE + " " + file + ": " + key));
             }
         }
         List<String> unknown = new ArrayList<>();
@@ -100,6 +102,15 @@ record KafkaSinkSettings(String bootstrap, String topic, Map<String, Object> pro
         }
         producer.putAll(REQUIRED);
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try {
+            // Kafka's own checks of every value's type and range, before any connection is tried (combinations,
+            // e.g. idempotence with retries=0, are checked when the producer is made).
+            ProducerConfig.configDef().parse(producer);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("sink " + uri + ": " + e.getMessage().replace('\n', ' '), e);
+        }
         return new KafkaSinkSettings(bootstrap, topic, Map.copyOf(producer), checkTopic,
                 millis(producer, ProducerConfig.MAX_BLOCK_MS_CONFIG),
                 millis(producer, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
@@ -123,7 +134,7 @@ record KafkaSinkSettings(String bootstrap, String topic, Map<String, Object> pro
         }
         String required = REQUIRED.get(setting);
         if (required != null && !required.equals(normal(setting, value))) {
-            throw new IllegalArgumentException(where + "=" + value + ": the Kafka sink needs " + setting + "="
+            throw new IllegalArgumentException(where + "=" + value.strip() + ": the Kafka sink needs " + setting + "="
                     + required + " (every bar acknowledged by all in-sync replicas, no duplicate or reordered bar "
                     + "from the producer's own retries)");
         }
