@@ -60,7 +60,7 @@ final class KafkaRuns {
     }
 
     /** Counts what the pipeline and the sink report, by metric name. */
-    static final class Counters implements dev.tickeretl.spi.Observer {
+    static class Counters implements dev.tickeretl.spi.Observer {
         final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
         final Map<String, AtomicLong> timings = new ConcurrentHashMap<>();
 

@@ -34,17 +34,22 @@ public final class KafkaBrokerMain {
     }
 
     /**
-     * The starting JVM holds this process's standard input open; when it ends (even killed), the input reaches its
-     * end and the broker goes too, so no test run leaves a broker behind.
+     * When the JVM that started this one ends (even killed), the broker goes too, so that no test run leaves a
+     * broker behind. (Not by watching standard input for its end: {@code Process.destroy()} closes that pipe while
+     * the broker is still shutting down cleanly.)
      */
     private static void exitWhenTheParentIsGone() {
+        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+        if (parent == null) {
+            return;
+        }
         Thread watcher = new Thread(() -> {
-            try {
-                while (System.in.read() != -1) {
-                    // nothing is ever sent: only the end matters
+            while (parent.isAlive()) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
                 }
-            } catch (IOException e) {
-                // the pipe broke: the parent is gone as well
             }
             Runtime.getRuntime().halt(3);
         }, "parent-watcher");
