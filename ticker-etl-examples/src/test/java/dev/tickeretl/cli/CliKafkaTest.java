@@ -115,6 +115,50 @@ class CliKafkaTest {
                 + "it to");
     }
 
+    /** The README's Java consumer, evaluated as JShell would after ticker-etl.jsh, reads what ingest published. */
+    @Test
+    void theReadmesJavaConsumerPrintsEveryPublishedBar() throws Exception {
+        broker.createTopic("readme-bars", 1, Map.of("cleanup.policy", "compact"));
+        String store = dir.resolve("data").toString();
+        assertThat(cli("ingest", "--source", "simulator", "--tickers", "AAPL", "--from", "2025-01-02", "--to",
+                "2025-01-03", "--store", store, "--sink", "kafka://" + broker.bootstrap() + "/readme-bars").exit())
+                .isEqualTo(Main.EXIT_OK);
+        Path module = Path.of("").toAbsolutePath();
+        String readme = Files.readString(module.resolve("../README.md"), StandardCharsets.UTF_8);
+        String kafka = readme.substring(readme.indexOf("## Kafka"));
+        String code = kafka.substring(kafka.indexOf("```java\n") + "```java\n".length(), kafka.indexOf("```\n",
+                kafka.indexOf("```java\n") + 1));
+        code = code.replace("127.0.0.1:9092", broker.bootstrap()).replace("List.of(\"bars\")",
+                "List.of(\"readme-bars\")");
+
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        try (jdk.jshell.JShell shell = jdk.jshell.JShell.builder().executionEngine("local").build()) {
+            System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+            String remaining = String.join("\n", Files.readAllLines(module.resolve("ticker-etl.jsh")).stream()
+                    .filter(l -> l.startsWith("import ")).toList()) + "\n" + code;
+            while (!remaining.isBlank()) {
+                var completion = shell.sourceCodeAnalysis().analyzeCompletion(remaining);
+                for (jdk.jshell.SnippetEvent e : shell.eval(completion.source())) {
+                    assertThat(e.exception()).as(completion.source()).isNull();
+                    assertThat(e.status()).as(completion.source() + shell.diagnostics(e.snippet())
+                            .map(d -> d.getMessage(null)).toList()).isEqualTo(jdk.jshell.Snippet.Status.VALID);
+                }
+                remaining = completion.remaining();
+            }
+        } finally {
+            System.setOut(stdout);
+        }
+
+        List<Bar> stored;
+        try (Store s = Store.open(store)) {
+            stored = s.bars("AAPL", LocalDate.of(2024, 12, 31), LocalDate.of(2025, 1, 3));
+        }
+        assertThat(stored).hasSize(3);
+        assertThat(printed.toString(StandardCharsets.UTF_8).lines().toList()).containsExactlyElementsOf(stored.stream()
+                .map(b -> "AAPL|day|" + b.startMs() + " close=" + b.close() + " " + b.phase()).toList());
+    }
+
     /** The real command in its own JVM, with its real logging: nothing but the one line reaches the terminal. */
     @Test
     void anUnreachableBrokerIsOneLineOnStandardErrorAndExitCode1WithinSeconds() throws Exception {

@@ -166,6 +166,6 @@ final class KafkaSink implements Sink {
     @Override
     public void close() {
         // Anything still unacknowledged was reported as failed to the pipeline, which keeps it in its outbox.
-        producer.close(Duration.ofSeconds(5));
+        producer.close(Duration.ofSeconds(1));
     }
 }

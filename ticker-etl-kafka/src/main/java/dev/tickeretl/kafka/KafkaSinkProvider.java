@@ -90,8 +90,8 @@ public final class KafkaSinkProvider implements SinkProvider {
             Throwable cause = e.getCause();
             if (cause instanceof UnknownTopicOrPartitionException) {
                 throw new TickerEtlException("kafka sink " + name + ": topic " + settings.topic() + " does not exist "
-                        + "at " + settings.bootstrap() + " (it is not created for you): create it, e.g. kafka-topics.sh "
-                        + "--bootstrap-server " + settings.bootstrap() + " --create --topic " + settings.topic()
+                        + "at " + settings.bootstrap() + " (it is not created for you): create it, e.g. "
+                        + "kafka-topics.sh --bootstrap-server " + settings.bootstrap() + " --create --topic " + settings.topic()
                         + " --partitions 12 --config cleanup.policy=compact");
             }
             if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
