@@ -51,17 +51,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * (acks=all). Both come from the sink's own metrics ({@code ticker_etl_kafka_send_duration} per publish and
  * {@code ticker_etl_kafka_records_sent}). After each scenario the topic is read back and its records counted.
  *
- * <p>Run with {@code bench/kafka.sh} (arguments: {@code day}, {@code minute}, or both by default).
+ * <p>Run with {@code bench/kafka.sh} (arguments: {@code day}, {@code minute}, or both by default; any
+ * {@code KEY=VALUE} argument is a sink option, e.g. {@code kafka.compression.type=lz4}).
  */
 public final class KafkaSinkBench {
 
     private static final int PARTITIONS = 12;
+    /** Sink options given as KEY=VALUE arguments, e.g. {@code kafka.batch.size=262144}. */
+    private static final Map<String, String> SINK_OPTIONS = new LinkedHashMap<>();
 
     private KafkaSinkBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> scenarios = args.length == 0 ? List.of("day", "minute") : Arrays.asList(args);
+        List<String> scenarios = new ArrayList<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                SINK_OPTIONS.put(arg.substring(0, eq), arg.substring(eq + 1));
+            } else {
+                scenarios.add(arg);
+            }
+        }
+        if (scenarios.isEmpty()) {
+            scenarios = List.of("day", "minute");
+        }
         Path work = Files.createTempDirectory("ticker-etl-kafka-bench");
         try (KafkaBroker broker = KafkaBroker.start(work.resolve("broker"),
                 List.of("-Xmx1g", "-XX:+UseG1GC"))) {
@@ -101,7 +115,7 @@ public final class KafkaSinkBench {
         Publishes publishes = new Publishes();
         RunRecord run = TickerEtl.builder().tickers(tickers).from(from).to(to)
                 .source(new MemorySource(raw)).store(work.resolve("store-" + label).toUri())
-                .sink(URI.create("kafka://" + broker.bootstrap() + "/" + topic)).observer(publishes)
+                .sink(URI.create("kafka://" + broker.bootstrap() + "/" + topic), SINK_OPTIONS).observer(publishes)
                 .shutdownHook(false).build().run();
         require(run.status().name().equals("SUCCEEDED"), "the day run ended " + run.status() + ": " + run.error());
         int onTopic = broker.records(topic).size();
@@ -155,7 +169,7 @@ public final class KafkaSinkBench {
         TickerEtl.Builder builder = TickerEtl.builder().streaming().tickers(tickers).source(new MemorySource(raw))
                 .store(store.toUri()).observer(observer).shutdownHook(false);
         if (sink != null) {
-            builder.sink(sink);
+            builder.sink(sink, SINK_OPTIONS);
         }
         RunHandle stream = builder.build().start();
         long giveUp = System.nanoTime() + Duration.ofMinutes(5).toNanos();

@@ -45,9 +45,9 @@ class KafkaOutageTest {
     private static final LocalDate LATER = LocalDate.of(2024, 4, 30);
     private static final LocalDate LOOKBACK = LocalDate.of(2023, 12, 29);
     private static final int PARTITIONS = 3;
-    /** Short bounds, so that each attempt against the stopped broker gives up within about 2 s. */
-    private static final Map<String, String> QUICK = Map.of("kafka.max.block.ms", "1500",
-            "kafka.request.timeout.ms", "1000", "kafka.delivery.timeout.ms", "2000");
+    /** Short bounds, so that each attempt against the stopped broker gives up within about 1 s. */
+    private static final Map<String, String> QUICK = Map.of("kafka.max.block.ms", "1000",
+            "kafka.request.timeout.ms", "500", "kafka.delivery.timeout.ms", "1000");
 
     @TempDir
     static Path brokerDir;

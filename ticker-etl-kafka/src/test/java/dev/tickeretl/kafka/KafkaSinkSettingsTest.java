@@ -47,6 +47,13 @@ class KafkaSinkSettingsTest {
     }
 
     @Test
+    void aTickerYearOfDayBarsFitsOneBatchByDefault() {
+        assertThat(parse("kafka://127.0.0.1:9092/bars", Map.of()).producer()).containsEntry("batch.size", "262144");
+        assertThat(parse("kafka://127.0.0.1:9092/bars", Map.of("kafka.batch.size", "16384")).producer())
+                .containsEntry("batch.size", "16384");
+    }
+
+    @Test
     void everyMalformedUriIsAnErrorNamingWhatIsWrong() {
         assertThatThrownBy(() -> parse("kafka://127.0.0.1:9092", Map.of())).hasMessageContaining("no topic");
         assertThatThrownBy(() -> parse("kafka://127.0.0.1:9092/", Map.of())).hasMessageContaining("no topic");

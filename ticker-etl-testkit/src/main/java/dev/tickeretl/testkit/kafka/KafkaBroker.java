@@ -52,7 +52,7 @@ public final class KafkaBroker implements AutoCloseable {
     public static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-Xshare:auto");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
     private final Path dir;
     private final List<String> jvmOptions;
@@ -204,6 +204,9 @@ public final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
+                // After an unclean stop, a restart cannot register until the old session expires (default 9 s).
+                "broker.heartbeat.interval.ms=500",
+                "broker.session.timeout.ms=3000",
                 // The cleaner's default 128 MB de-duplication buffer would take a quarter of a test broker's heap.
                 "log.cleaner.dedupe.buffer.size=16777216",
                 "");
