@@ -18,6 +18,8 @@ final class FlakySink {
     final URI uri = URI.create("flaky:" + UUID.randomUUID());
     private final List<Bar> published = new ArrayList<>();
     private volatile boolean down;
+    /** What the last {@code open} received. */
+    volatile ProviderContext openedWith;
 
     FlakySink() {
         NAMED.put(uri.getSchemeSpecificPart(), this);
@@ -58,6 +60,7 @@ final class FlakySink {
         @Override
         public Sink open(URI uri, ProviderContext context) {
             FlakySink target = NAMED.get(uri.getSchemeSpecificPart());
+            target.openedWith = context;
             return new Sink() {
                 @Override
                 public String name() {

@@ -50,6 +50,14 @@ class SinkOutboxTest {
     }
 
     @Test
+    void aSinkIsOpenedWithTheRunIdAndTheSourceNameItCanStampOnWhatItPublishes() {
+        RunRecord record = run(false);
+
+        assertThat(sink.openedWith.runId()).isEqualTo(record.runId());
+        assertThat(sink.openedWith.sourceName()).isEqualTo(record.parameters().source()).isNotBlank();
+    }
+
+    @Test
     void aSinkThatIsDownGetsEveryBarFromTheOutboxInOrderOnceItIsBack() {
         sink.down();
         RunRecord outage = run(false);

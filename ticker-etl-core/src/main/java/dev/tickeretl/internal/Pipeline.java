@@ -158,7 +158,8 @@ public final class Pipeline {
                 config.tickers(), config.from(), config.to(), config.timespan(), config.adjusted(),
                 config.incremental(), config.sourceName(), config.storeName(), config.sinkNames(),
                 config.timespan() == Timespan.DAY ? config.phaseTagger().name() : null);
-        ProviderContext context = new ProviderContext(java.util.Map.of(), config.clock(), metrics);
+        ProviderContext context = new ProviderContext(java.util.Map.of(), config.clock(), metrics, runId,
+                config.sourceName());
         // Store, sinks and source are opened before the run is recorded: one that cannot even open (no bucket, no
         // API key, a bad option) is a configuration error for the caller, not a run.
         List<Sink> sinks = new ArrayList<>();

@@ -8,14 +8,22 @@ import java.util.TreeSet;
 
 /**
  * What every provider's {@code open(...)} receives: its options, the clock the run uses (tests pass a fixed or
- * simulated one; sources must take "now" from it), and the observer to report events and metrics to.
+ * simulated one; sources must take "now" from it), the observer to report events and metrics to, and, when it is
+ * opened for a run, that run's id and source name (a sink stamps them on what it publishes; null outside a run,
+ * e.g. for {@code Store.open}).
  */
-public record ProviderContext(Map<String, String> options, Clock clock, Observer observer) {
+public record ProviderContext(Map<String, String> options, Clock clock, Observer observer, String runId,
+                              String sourceName) {
 
     public ProviderContext {
         options = Map.copyOf(options);
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(observer, "observer");
+    }
+
+    /** Outside a run: no run id, no source name. */
+    public ProviderContext(Map<String, String> options, Clock clock, Observer observer) {
+        this(options, clock, observer, null, null);
     }
 
     /** Options only, the system clock, no observer. */
@@ -30,7 +38,7 @@ public record ProviderContext(Map<String, String> options, Clock clock, Observer
 
     /** The same context with other options. */
     public ProviderContext withOptions(Map<String, String> newOptions) {
-        return new ProviderContext(newOptions, clock, observer);
+        return new ProviderContext(newOptions, clock, observer, runId, sourceName);
     }
 
     /**

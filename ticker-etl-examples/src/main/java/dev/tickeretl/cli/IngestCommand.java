@@ -42,6 +42,9 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
+    @Mixin
+    SinkOptions sinks;
+
     @Option(names = "--source", paramLabel = "polygon|simulator",
             description = "Where bars come from (default: polygon when " + KEY_VARIABLES
                     + " is set, else the offline simulator).")
@@ -155,6 +158,7 @@ final class IngestCommand implements Callable<Integer> {
                 .source(sourceName, sourceOptions)
                 .store(store.uri(), store.options())
                 .clock(clock);
+        sinks.addTo(builder);
         if (deadline != null) {
             builder.deadline(parseDuration("deadline", deadline));
         }

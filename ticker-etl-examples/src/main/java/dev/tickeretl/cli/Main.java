@@ -27,6 +27,11 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // The Kafka client logs a warning for every refused connection; the sink itself reports what failed in
+        // one line (and the run record), so only the client's errors are shown unless asked for.
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        }
         Signals.enable();
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
