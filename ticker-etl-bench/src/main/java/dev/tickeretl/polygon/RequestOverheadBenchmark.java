@@ -4,7 +4,7 @@ import dev.tickeretl.Timespan;
 import dev.tickeretl.spi.SourceEvent;
 import dev.tickeretl.spi.SourceRequest;
 import dev.tickeretl.spi.TickerRange;
-import dev.tickeretl.testkit.simulator.PolygonSimulator;
+import dev.tickeretl.simulator.PolygonSimulator;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -9,7 +9,7 @@ import dev.tickeretl.Bar;
 import dev.tickeretl.RunRecord;
 import dev.tickeretl.RunStatus;
 import dev.tickeretl.testkit.kafka.KafkaBroker;
-import dev.tickeretl.testkit.simulator.PolygonSimulator;
+import dev.tickeretl.simulator.PolygonSimulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

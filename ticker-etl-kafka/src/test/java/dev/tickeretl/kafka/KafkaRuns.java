@@ -3,7 +3,7 @@ package dev.tickeretl.kafka;
 import dev.tickeretl.Bar;
 import dev.tickeretl.Store;
 import dev.tickeretl.TickerEtl;
-import dev.tickeretl.testkit.simulator.PolygonSimulator;
+import dev.tickeretl.simulator.PolygonSimulator;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.LocalDate;

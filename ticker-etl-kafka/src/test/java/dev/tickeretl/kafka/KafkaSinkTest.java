@@ -13,7 +13,7 @@ import dev.tickeretl.RunStatus;
 import dev.tickeretl.TickerEtlException;
 import dev.tickeretl.Tickers;
 import dev.tickeretl.testkit.kafka.KafkaBroker;
-import dev.tickeretl.testkit.simulator.PolygonSimulator;
+import dev.tickeretl.simulator.PolygonSimulator;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
