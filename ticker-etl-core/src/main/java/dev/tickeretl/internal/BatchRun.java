@@ -8,6 +8,7 @@ import dev.tickeretl.RunRecord.RunParameters;
 import dev.tickeretl.RunRecord.TickerOutcome;
 import dev.tickeretl.RunRecord.Totals;
 import dev.tickeretl.RunStatus;
+import dev.tickeretl.StoreException;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.TradingCalendar;
 import dev.tickeretl.spi.BarStore;
@@ -424,8 +425,10 @@ public final class BatchRun {
                 try {
                     stored(t, e.getValue().get());
                 } catch (ExecutionException failure) {
-                    LOG.error("storing {} failed", t.ticker, failure.getCause());
-                    t.fail("store: " + describe(failure.getCause()));
+                    Throwable cause = failure.getCause();
+                    LOG.error("storing {} failed", t.ticker, cause);
+                    // A StoreException's message names the store already ("store file:...: cannot write ...").
+                    t.fail(cause instanceof StoreException ? describe(cause) : "store: " + describe(cause));
                     tickerFinished(t);
                 }
             }
