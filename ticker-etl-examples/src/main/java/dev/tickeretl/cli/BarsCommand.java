@@ -2,6 +2,7 @@ package dev.tickeretl.cli;
 
 import dev.tickeretl.Bar;
 import dev.tickeretl.Store;
+import dev.tickeretl.TradingCalendar;
 import dev.tickeretl.spi.JsonCodec;
 import java.io.PrintWriter;
 import java.time.LocalDate;
@@ -13,18 +14,30 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bars", mixinStandardHelpOptions = true,
-        description = "Print stored bars of one ticker. Needs no API key.")
+        description = "Print stored bars of one ticker. Needs no API key.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:printed (possibly no rows: nothing stored for those days)",
+                "1:the store could not be read", "2:usage error (the message names the option)"},
+        footerHeading = "%nExamples:%n",
+        footer = {"  ticker-etl bars --ticker AAPL --from 2025-01-02 --to 2025-01-31",
+                "  ticker-etl bars --ticker BRK.A --from 2025-01-02 --to 2025-01-02 \\",
+                "      --format jsonl                  # the stored data-contract lines",
+                "  ticker-etl bars --ticker AAPL --from 2025-01-02 --to 2025-01-31 \\",
+                "      --store s3://bucket/prices",
+                ""})
 final class BarsCommand implements Callable<Integer> {
 
     enum Format { table, jsonl }
 
-    @Option(names = "--ticker", required = true, paramLabel = "T", description = "Ticker symbol.")
+    @Option(names = "--ticker", required = true, paramLabel = "T", description = "Ticker symbol, e.g. AAPL or BRK.A.")
     String ticker;
 
-    @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class)
+    @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+            description = "First trading date to show, inclusive (New York date).")
     LocalDate from;
 
-    @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class)
+    @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+            description = "Last trading date to show, inclusive (New York date).")
     LocalDate to;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "table|jsonl",
@@ -43,6 +56,7 @@ final class BarsCommand implements Callable<Integer> {
         if (from.isAfter(to)) {
             throw new IllegalArgumentException("from: " + from + " is after to: " + to);
         }
+        TradingDateRange.check(from, to, TradingCalendar.nyse());
         PrintWriter out = spec.commandLine().getOut();
         try (Store s = Store.open(store.uri(), store.options())) {
             var bars = s.bars(symbol, from, to);
