@@ -14,6 +14,7 @@ public final class AsciiBuffer {
     private static final long[] POW10 = {1L, 10L, 100L, 1_000L, 10_000L};
     private static final double[] POW10_D = {1.0, 10.0, 100.0, 1_000.0, 10_000.0};
     private static final long MAX_DIGITS_EXCLUSIVE = 1_000_000_000L;
+    private static final double TWO_TO_53 = 9_007_199_254_740_992.0;
     /** DIGIT_LIMITS[n] = 10^n: a value of n digits lies below it. */
     private static final long[] DIGIT_LIMITS = new long[19];
 
@@ -135,22 +136,48 @@ public final class AsciiBuffer {
 
     /**
      * Writes the doubles market data is made of, exactly as {@link Double#toString(double)} does and several times
-     * faster. The domain: {@code m / 10^k} with {@code 0 <= k <= 4}, {@code 0 < m < 10^9}, value in [0.001, 10^7)
-     * (prices with up to four decimals, volumes below ten million), plus {@code 0.0}. There {@code Double.toString}
-     * prints plain notation with the fewest fraction digits (at least one) that read back as the same double, which
-     * is what this writes. Checked against {@code Double.toString} for every value of the domain
-     * ({@code DecimalFormatCheck} in ticker-etl-bench); a property test samples it.
+     * faster. The domain, which covers prices from 0.0001 to 1,000,000 with up to four decimals and volumes from a
+     * fraction of a share to 2^53 shares (whole ones from ten million up, as real daily volumes are):
+     * <ul>
+     *   <li>{@code m / 10^k} with {@code 0 <= k <= 4}, {@code 0 < m < 10^9}, value in [0.001, 10^7), and
+     *       {@code 0.0}: plain notation with the fewest fraction digits (at least one) that read back as the same
+     *       double. Checked against {@code Double.toString} for every value ({@code DecimalFormatCheck} in
+     *       ticker-etl-bench).</li>
+     *   <li>whole numbers in [10^7, 2^53): computerized scientific notation of the exact digits,
+     *       {@code 1.23456789E10}. JDK 17's {@code Double.toString} (FloatingDecimal's dtoa) converts a double
+     *       without fraction bits below 2^54 by exact long arithmetic and prints all its digits but trailing zeros,
+     *       which is what this writes; {@code DecimalFormatCheck} checks [10^7, 10^9) in full and samples above.</li>
+     *   <li>{@code m / 10^4} for {@code m = 1..9} (a sub-penny price of 1 to 9 ticks): {@code 1.0E-4} ..
+     *       {@code 9.0E-4}, checked one by one.</li>
+     * </ul>
+     * A property test samples all three.
      *
      * @return false, with nothing written, for any value outside the domain
      */
     public boolean shortDecimal(double value) {
-        if (!(value >= 0.001 && value < 10_000_000.0)) {
-            if (Double.doubleToRawLongBits(value) == 0L) { // +0.0 only; -0.0 prints "-0.0"
-                ascii("0.0");
+        if (value >= 0.001 && value < 10_000_000.0) {
+            return plainDecimal(value);
+        }
+        if (value >= 10_000_000.0 && value < TWO_TO_53 && value == (double) (long) value) {
+            scientificWhole((long) value);
+            return true;
+        }
+        if (value >= 0.0001 && value < 0.001) {
+            long ticks = (long) Math.rint(value * 10_000.0);
+            if (ticks / 10_000.0 == value) {
+                ascii((char) ('0' + ticks)).ascii(".0E-4");
                 return true;
             }
             return false;
         }
+        if (Double.doubleToRawLongBits(value) == 0L) { // +0.0 only; -0.0 prints "-0.0"
+            ascii("0.0");
+            return true;
+        }
+        return false;
+    }
+
+    private boolean plainDecimal(double value) {
         for (int k = 0; k < POW10.length; k++) {
             long m = (long) Math.rint(value * POW10_D[k]);
             if (m >= MAX_DIGITS_EXCLUSIVE) {
@@ -177,6 +204,29 @@ public final class AsciiBuffer {
             }
         }
         return false;
+    }
+
+    /** {@code d.dddE<n>} of a whole number of 8 to 16 digits: its digits without trailing zeros, at least two. */
+    private void scientificWhole(long value) {
+        int exponent = 0;
+        while (DIGIT_LIMITS[exponent + 1] <= value) {
+            exponent++;
+        }
+        long significant = value;
+        while (significant % 10 == 0) {
+            significant /= 10;
+        }
+        int start = size;
+        decimal(significant); // its first digit goes before the point
+        int digits = size - start;
+        reserve(2);
+        System.arraycopy(bytes, start + 1, bytes, start + 2, digits - 1);
+        bytes[start + 1] = '.';
+        size++;
+        if (digits == 1) {
+            ascii('0');
+        }
+        ascii('E').decimal(exponent);
     }
 
     /** The bytes written so far as a string; meaningful when only {@code ascii} methods wrote. */
