@@ -7,19 +7,22 @@ import java.util.function.LongToDoubleFunction;
 import java.util.stream.LongStream;
 
 /**
- * Proves {@link AsciiBuffer#shortDecimal(double)} on the running JDK: it must write exactly
+ * Checks {@link AsciiBuffer#shortDecimal(double)} on the running JDK: it must write exactly
  * {@link Double#toString(double)} for
  * <ul>
  *   <li>{@code plain}: every value of {@code m / 10^k}, k = 0..4, 0 &lt; m &lt; 10^9, value in [0.001, 10^7)
  *       (about 2.8 billion values);</li>
  *   <li>{@code whole}: every whole number in [10^7, 10^9) (990 million), every {@code d * 10^e} and
- *       {@code 10^e - 1} up to 2^53, and {@code SAMPLES} (default 10^9) seeded random whole numbers in
+ *       {@code d * 10^e +- 1} up to 2^53, and {@code SAMPLES} (default 10^9) seeded random whole numbers in
  *       [10^9, 2^53);</li>
- *   <li>{@code 0.0001} .. {@code 0.0009}.</li>
+ *   <li>{@code wide}: the parts too large to check in full, by the first and last 10^7 values of each and
+ *       {@code SAMPLES} seeded random ones: {@code m / 10^k} with 10^9 &lt;= m &lt; 10^10 below 10^7 (plain), and
+ *       {@code m / 10^k}, k = 1..4, in [10^7, 10^10) (scientific);</li>
+ *   <li>{@code 0.0001} .. {@code 0.0009}, always.</li>
  * </ul>
- * Minutes on all cores. Exit code 1 with the first differences on a mismatch.
+ * Minutes on all cores each. Exit code 1 with the first differences on a mismatch.
  *
- * <pre>java -cp ticker-etl-bench/target/benchmarks.jar dev.tickeretl.bench.DecimalFormatCheck [plain|whole|all]</pre>
+ * <pre>java -cp ticker-etl-bench/target/benchmarks.jar dev.tickeretl.bench.DecimalFormatCheck [plain|whole|wide|all]</pre>
  */
 public final class DecimalFormatCheck {
 
@@ -41,6 +44,10 @@ public final class DecimalFormatCheck {
         }
         if (which.equals("whole") || which.equals("all")) {
             check.whole(Long.getLong("SAMPLES", Long.parseLong(System.getenv().getOrDefault("SAMPLES",
+                    "1000000000"))));
+        }
+        if (which.equals("wide") || which.equals("all")) {
+            check.wide(Long.getLong("SAMPLES", Long.parseLong(System.getenv().getOrDefault("SAMPLES",
                     "1000000000"))));
         }
         for (long ticks = 1; ticks <= 9; ticks++) {
@@ -86,6 +93,52 @@ public final class DecimalFormatCheck {
             checked.addAndGet(n);
         });
         progress("whole samples in [1e9, 2^53)");
+    }
+
+    private void wide(long samples) {
+        for (int k = 0; k < POW10.length; k++) {
+            int fractionDigits = k;
+            // Plain notation with ten significant digits: m in [10^9, 10^10), value below 10^7.
+            long plainLast = Math.min(9_999_999_999L, 10_000_000L * POW10[k] - 1);
+            if (plainLast >= 1_000_000_000L) {
+                ends(1_000_000_000L, plainLast, m -> m / (double) POW10[fractionDigits]);
+                sample(1_000_000_000L, plainLast + 1, samples / 9, m -> m / (double) POW10[fractionDigits]);
+            }
+            if (k > 0) {
+                // Scientific notation with a fraction: value in [10^7, 10^10).
+                long first = 10_000_000L * POW10[k];
+                long last = 10_000_000_000L * POW10[k] - 1;
+                ends(first, last, m -> m / (double) POW10[fractionDigits]);
+                sample(first, last + 1, samples / 9, m -> m / (double) POW10[fractionDigits]);
+                // Around every power of ten inside, where the exponent changes.
+                for (long pow = 100_000_000L; pow < 10_000_000_000L; pow *= 10) {
+                    long at = pow * POW10[k];
+                    range(at - 5_000_000, at + 5_000_000, m -> m / (double) POW10[fractionDigits]);
+                }
+            }
+            progress("wide k=" + k);
+        }
+    }
+
+    /** The first and the last 10^7 values of [first, last]. */
+    private void ends(long first, long last, LongToDoubleFunction valueOf) {
+        range(first, Math.min(last, first + 9_999_999), valueOf);
+        range(Math.max(first, last - 9_999_999), last, valueOf);
+    }
+
+    /** {@code n} seeded random values of [from, to). */
+    private void sample(long from, long to, long n, LongToDoubleFunction valueOf) {
+        LongStream.range(0, 64).parallel().forEach(chunk -> {
+            SplittableRandom random = new SplittableRandom(from ^ chunk);
+            AsciiBuffer buffer = new AsciiBuffer(32);
+            long count = 0;
+            for (long i = chunk; i < n; i += 64) {
+                long m = random.nextLong(from, to);
+                compare(buffer, valueOf.applyAsDouble(m), m);
+                count++;
+            }
+            checked.addAndGet(count);
+        });
     }
 
     /** Every value {@code valueOf(m)} for m in [first, last], in parallel chunks; NaN means skip. */

@@ -13,7 +13,7 @@ public final class AsciiBuffer {
 
     private static final long[] POW10 = {1L, 10L, 100L, 1_000L, 10_000L};
     private static final double[] POW10_D = {1.0, 10.0, 100.0, 1_000.0, 10_000.0};
-    private static final long MAX_DIGITS_EXCLUSIVE = 1_000_000_000L;
+    private static final long MAX_PLAIN_DIGITS_EXCLUSIVE = 10_000_000_000L;
     private static final double TWO_TO_53 = 9_007_199_254_740_992.0;
     /** DIGIT_LIMITS[n] = 10^n: a value of n digits lies below it. */
     private static final long[] DIGIT_LIMITS = new long[19];
@@ -136,21 +136,25 @@ public final class AsciiBuffer {
 
     /**
      * Writes the doubles market data is made of, exactly as {@link Double#toString(double)} does and several times
-     * faster. The domain, which covers prices from 0.0001 to 1,000,000 with up to four decimals and volumes from a
-     * fraction of a share to 2^53 shares (whole ones from ten million up, as real daily volumes are):
+     * faster. The domain covers prices from 0.0001 to 1,000,000 with up to four decimals and volumes from a fraction
+     * of a share to 2^53 shares (fractional ones below 10^10, with up to four decimals):
      * <ul>
-     *   <li>{@code m / 10^k} with {@code 0 <= k <= 4}, {@code 0 < m < 10^9}, value in [0.001, 10^7), and
-     *       {@code 0.0}: plain notation with the fewest fraction digits (at least one) that read back as the same
-     *       double. Checked against {@code Double.toString} for every value ({@code DecimalFormatCheck} in
-     *       ticker-etl-bench).</li>
-     *   <li>whole numbers in [10^7, 2^53): computerized scientific notation of the exact digits,
-     *       {@code 1.23456789E10}. JDK 17's {@code Double.toString} (FloatingDecimal's dtoa) converts a double
-     *       without fraction bits below 2^54 by exact long arithmetic and prints all its digits but trailing zeros,
-     *       which is what this writes; {@code DecimalFormatCheck} checks [10^7, 10^9) in full and samples above.</li>
-     *   <li>{@code m / 10^4} for {@code m = 1..9} (a sub-penny price of 1 to 9 ticks): {@code 1.0E-4} ..
-     *       {@code 9.0E-4}, checked one by one.</li>
+     *   <li>{@code m / 10^k} with {@code 0 <= k <= 4}, {@code 0 < m < 10^10}, value in [0.001, 10^7), and
+     *       {@code 0.0}: plain notation, {@code 123.45};</li>
+     *   <li>whole numbers in [10^7, 2^53): computerized scientific notation of their digits without trailing zeros,
+     *       {@code 1.23456789E10};</li>
+     *   <li>{@code m / 10^k} with {@code 1 <= k <= 4}, value in [10^7, 10^10): scientific notation,
+     *       {@code 1.234567825E7};</li>
+     *   <li>{@code m / 10^4} for {@code m = 1..9} (a sub-penny price of 1 to 9 ticks): {@code 1.0E-4}..</li>
      * </ul>
-     * A property test samples all three.
+     * Why these equal JDK 17's output (FloatingDecimal's dtoa): a whole number below 2^54 is converted by exact long
+     * arithmetic, all its digits but trailing zeros. Any other value here is written by the free-format digit
+     * generation, which stops at the shortest digit string that reads back as the value; in this domain there is
+     * exactly one such string with the fewest fraction digits (10^-k is far wider than the value's ulp), the one
+     * this method finds, and none of the algorithm's known lapses applies (it errs only where the shortest form has
+     * one digit in scientific notation, or at exact powers of two, neither of which a value here can be).
+     * {@code DecimalFormatCheck} (ticker-etl-bench) checks every value of the first domain below 10^9 and of the
+     * whole numbers below 10^9, and billions of samples of the rest; a property test samples all of it.
      *
      * @return false, with nothing written, for any value outside the domain
      */
@@ -158,9 +162,13 @@ public final class AsciiBuffer {
         if (value >= 0.001 && value < 10_000_000.0) {
             return plainDecimal(value);
         }
-        if (value >= 10_000_000.0 && value < TWO_TO_53 && value == (double) (long) value) {
-            scientificWhole((long) value);
-            return true;
+        if (value >= 10_000_000.0 && value < TWO_TO_53) {
+            long whole = (long) value;
+            if (value == (double) whole) {
+                scientific(whole, exponentOf(whole));
+                return true;
+            }
+            return value < 10_000_000_000.0 && scientificFraction(value, whole);
         }
         if (value >= 0.0001 && value < 0.001) {
             long ticks = (long) Math.rint(value * 10_000.0);
@@ -177,53 +185,80 @@ public final class AsciiBuffer {
         return false;
     }
 
-    private boolean plainDecimal(double value) {
-        for (int k = 0; k < POW10.length; k++) {
+    /**
+     * The shortest {@code m / 10^k}, {@code k >= fromK}, that reads back as {@code value}, packed as
+     * {@code m << 3 | k}; -1 when none has {@code k <= 4} and {@code m < maxExclusive}.
+     */
+    private static long shortestScaled(double value, int fromK, long maxExclusive) {
+        for (int k = fromK; k < POW10.length; k++) {
             long m = (long) Math.rint(value * POW10_D[k]);
-            if (m >= MAX_DIGITS_EXCLUSIVE) {
-                return false;
+            if (m >= maxExclusive) {
+                return -1;
             }
             // m and 10^k are exact doubles, so the division is the correctly rounded m / 10^k: exactly the double
             // that parsing the decimal m / 10^k yields. The first k that reads back is the shortest form.
             if (m / POW10_D[k] == value) {
-                // value is within half an ulp of m / 10^k, and that is at least 10^-k from any other integer, so
-                // truncating value gives the integer part of m / 10^k (no division by a variable needed).
-                long whole = (long) value;
-                decimal(whole).ascii('.');
-                if (k == 0) {
-                    ascii('0');
-                } else {
-                    long fraction = m - whole * POW10[k];
-                    long scale = POW10[k];
-                    for (long digit = scale / 10; digit > fraction && digit > 1; digit /= 10) {
-                        ascii('0');
-                    }
-                    decimal(fraction);
-                }
-                return true;
+                return m << 3 | k;
             }
         }
-        return false;
+        return -1;
     }
 
-    /** {@code d.dddE<n>} of a whole number of 8 to 16 digits: its digits without trailing zeros, at least two. */
-    private void scientificWhole(long value) {
+    private boolean plainDecimal(double value) {
+        long packed = shortestScaled(value, 0, MAX_PLAIN_DIGITS_EXCLUSIVE);
+        if (packed < 0) {
+            return false;
+        }
+        long m = packed >>> 3;
+        int k = (int) (packed & 7);
+        // value is within half an ulp of m / 10^k, and that is at least 10^-k from any other integer, so truncating
+        // value gives the integer part of m / 10^k (no division by a variable needed).
+        long whole = (long) value;
+        decimal(whole).ascii('.');
+        if (k == 0) {
+            ascii('0');
+        } else {
+            long fraction = m - whole * POW10[k];
+            for (long digit = POW10[k] / 10; digit > fraction && digit > 1; digit /= 10) {
+                ascii('0');
+            }
+            decimal(fraction);
+        }
+        return true;
+    }
+
+    private boolean scientificFraction(double value, long whole) {
+        long packed = shortestScaled(value, 1, 1L << 60);
+        if (packed < 0) {
+            return false;
+        }
+        // As in plainDecimal, whole is the integer part of m / 10^k, so it sets the exponent.
+        scientific(packed >>> 3, exponentOf(whole));
+        return true;
+    }
+
+    private static int exponentOf(long whole) {
         int exponent = 0;
-        while (DIGIT_LIMITS[exponent + 1] <= value) {
+        while (DIGIT_LIMITS[exponent + 1] <= whole) {
             exponent++;
         }
-        long significant = value;
+        return exponent;
+    }
+
+    /** {@code d.dddE<exponent>}: the digits of {@code digits} without trailing zeros, at least two. */
+    private void scientific(long digits, int exponent) {
+        long significant = digits;
         while (significant % 10 == 0) {
             significant /= 10;
         }
         int start = size;
         decimal(significant); // its first digit goes before the point
-        int digits = size - start;
+        int count = size - start;
         reserve(2);
-        System.arraycopy(bytes, start + 1, bytes, start + 2, digits - 1);
+        System.arraycopy(bytes, start + 1, bytes, start + 2, count - 1);
         bytes[start + 1] = '.';
         size++;
-        if (digits == 1) {
+        if (count == 1) {
             ascii('0');
         }
         ascii('E').decimal(exponent);
