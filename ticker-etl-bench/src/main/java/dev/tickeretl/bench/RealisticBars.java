@@ -57,6 +57,7 @@ public final class RealisticBars {
                 volume = fractionalVolume ? round(volume, 1 + random.nextInt(4)) : Math.rint(volume);
                 long transactions = Math.max(1, Math.round(volume / (50 + random.nextInt(500))));
                 long startMs = day.atStartOfDay(MarketTime.ZONE).toInstant().toEpochMilli();
+                // A String of its own per bar, as grouped-daily pages (the plan for many tickers) deliver the symbol.
                 bars.add(new RawBar("T" + i, Timespan.DAY, startMs, open, high, low, close, volume, vwap,
                         transactions, true));
             }

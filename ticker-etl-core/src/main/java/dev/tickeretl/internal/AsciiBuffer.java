@@ -17,11 +17,18 @@ public final class AsciiBuffer {
     private static final double TWO_TO_53 = 9_007_199_254_740_992.0;
     /** DIGIT_LIMITS[n] = 10^n: a value of n digits lies below it. */
     private static final long[] DIGIT_LIMITS = new long[19];
+    /** The tens and the ones digit of 0..99. */
+    private static final byte[] DIGIT_TENS = new byte[100];
+    private static final byte[] DIGIT_ONES = new byte[100];
 
     static {
         DIGIT_LIMITS[0] = 1;
         for (int n = 1; n < DIGIT_LIMITS.length; n++) {
             DIGIT_LIMITS[n] = DIGIT_LIMITS[n - 1] * 10;
+        }
+        for (int i = 0; i < 100; i++) {
+            DIGIT_TENS[i] = (byte) ('0' + i / 10);
+            DIGIT_ONES[i] = (byte) ('0' + i % 10);
         }
     }
 
@@ -95,27 +102,40 @@ public final class AsciiBuffer {
             ascii('-');
             value = -value;
         }
-        int digits = 1;
-        while (digits < DIGIT_LIMITS.length && value >= DIGIT_LIMITS[digits]) {
-            digits++;
-        }
+        int digits = digitCount(value);
         reserve(digits);
         int pos = size + digits;
-        // Two digits per division: the division, not the store, is what costs.
-        while (value >= 100) {
+        // Two digits per division, from a table: the division, not the store, is what costs; int division where
+        // the value fits (start_ms needs one long round), as Long.getChars does.
+        while (value > Integer.MAX_VALUE) {
             long q = value / 100;
             int r = (int) (value - q * 100);
-            bytes[--pos] = (byte) ('0' + r % 10);
-            bytes[--pos] = (byte) ('0' + r / 10);
+            bytes[--pos] = DIGIT_ONES[r];
+            bytes[--pos] = DIGIT_TENS[r];
             value = q;
         }
-        if (value >= 10) {
-            bytes[--pos] = (byte) ('0' + value % 10);
-            value /= 10;
+        int v = (int) value;
+        while (v >= 100) {
+            int q = v / 100;
+            int r = v - q * 100;
+            bytes[--pos] = DIGIT_ONES[r];
+            bytes[--pos] = DIGIT_TENS[r];
+            v = q;
         }
-        bytes[--pos] = (byte) ('0' + value);
+        if (v >= 10) {
+            bytes[--pos] = DIGIT_ONES[v];
+            bytes[--pos] = DIGIT_TENS[v];
+        } else {
+            bytes[--pos] = (byte) ('0' + v);
+        }
         size += digits;
         return this;
+    }
+
+    /** The number of decimal digits of {@code value >= 0}, from its bit length (log10(2) ~ 1233 / 4096). */
+    private static int digitCount(long value) {
+        int guess = ((64 - Long.numberOfLeadingZeros(value | 1)) * 1233) >>> 12;
+        return Math.max(1, guess + (value >= DIGIT_LIMITS[guess] ? 1 : 0));
     }
 
     /** Exactly two digits, for 0..99. */
@@ -238,11 +258,7 @@ public final class AsciiBuffer {
     }
 
     private static int exponentOf(long whole) {
-        int exponent = 0;
-        while (DIGIT_LIMITS[exponent + 1] <= whole) {
-            exponent++;
-        }
-        return exponent;
+        return digitCount(whole) - 1;
     }
 
     /** {@code d.dddE<exponent>}: the digits of {@code digits} without trailing zeros, at least two. */
