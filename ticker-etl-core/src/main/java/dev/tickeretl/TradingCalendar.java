@@ -73,6 +73,10 @@ public final class TradingCalendar {
     private static final List<LocalDate> AD_HOC_EARLY_CLOSES = List.of(
             LocalDate.of(1997, 12, 26), LocalDate.of(2003, 12, 26));
 
+    // The "Verified range" of the class comment.
+    private static final int FIRST_VERIFIED_YEAR = 2000;
+    private static final int LAST_VERIFIED_YEAR = 2035;
+
     // Years in this window are looked up by index without boxing; others fall back to a map.
     private static final int FIRST_INDEXED_YEAR = 1900;
     private static final int INDEXED_YEARS = 300;
@@ -87,6 +91,24 @@ public final class TradingCalendar {
     /** The New York Stock Exchange calendar (shared, immutable). */
     public static TradingCalendar nyse() {
         return NYSE;
+    }
+
+    /**
+     * Whether {@code date} lies in the years this calendar is verified for ({@link #firstVerifiedYear()} to
+     * {@link #lastVerifiedYear()}); outside them its answers extrapolate rules and may miss real closures.
+     */
+    public boolean isVerified(LocalDate date) {
+        return date.getYear() >= FIRST_VERIFIED_YEAR && date.getYear() <= LAST_VERIFIED_YEAR;
+    }
+
+    /** The first year whose sessions are verified (see the class comment). */
+    public int firstVerifiedYear() {
+        return FIRST_VERIFIED_YEAR;
+    }
+
+    /** The last year whose sessions are verified. */
+    public int lastVerifiedYear() {
+        return LAST_VERIFIED_YEAR;
     }
 
     /** Whether the exchange holds a session on {@code date}. */

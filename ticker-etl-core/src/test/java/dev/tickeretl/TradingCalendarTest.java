@@ -308,6 +308,16 @@ class TradingCalendarTest {
         }
     }
 
+    @Test
+    void verifiedFromTheFirstDayOf2000ToTheLastDayOf2035() {
+        assertThat(nyse.firstVerifiedYear()).isEqualTo(2000);
+        assertThat(nyse.lastVerifiedYear()).isEqualTo(2035);
+        assertThat(nyse.isVerified(LocalDate.of(1999, 12, 31))).isFalse();
+        assertThat(nyse.isVerified(LocalDate.of(2000, 1, 1))).isTrue();
+        assertThat(nyse.isVerified(LocalDate.of(2035, 12, 31))).isTrue();
+        assertThat(nyse.isVerified(LocalDate.of(2036, 1, 1))).isFalse();
+    }
+
     private static boolean isWeekend(LocalDate d) {
         return d.getDayOfWeek() == DayOfWeek.SATURDAY || d.getDayOfWeek() == DayOfWeek.SUNDAY;
     }

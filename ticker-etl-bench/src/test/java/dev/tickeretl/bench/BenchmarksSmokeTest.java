@@ -2,6 +2,8 @@ package dev.tickeretl.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.tickeretl.Bar;
 import dev.tickeretl.RunRecord;
 import dev.tickeretl.internal.DataStore;
 import java.io.IOException;
@@ -25,16 +27,24 @@ class BenchmarksSmokeTest {
     Path tmp;
 
     @Test
-    void transformBenchmarkRunsEveryPathOverFiveThousandBars() throws Exception {
-        TransformBenchmark b = new TransformBenchmark();
-        b.setup();
+    void transformBenchmarkDoesEveryPathsWorkOnFiveThousandBarsOfEitherData() throws Exception {
+        ObjectWriter jackson = TransformBenchmark.jacksonWriter();
+        // Bars compared with the previous session: all but the first of each ticker (20 realistic profiles).
+        for (var data : java.util.Map.of("realistic", 5_000L - 20, "simulator", 5_000L - 1).entrySet()) {
+            TransformBenchmark b = new TransformBenchmark();
+            b.data = data.getKey();
+            b.setup();
+            long jacksonChars = 0;
+            for (Bar bar : b.tagged()) {
+                jacksonChars += jackson.writeValueAsString(bar).length();
+            }
 
-        b.transformTagSerialize(BH);
-        b.transformOnly(BH);
-        b.tagOnly(BH);
-        b.serializeOnly(BH);
-        b.serializeJackson(BH);
-        assertThat(TransformBenchmark.BARS).isEqualTo(5_000);
+            assertThat(b.transformOnly(BH)).as(b.data).isEqualTo(5_000);
+            assertThat(b.tagOnly(BH)).as(b.data).isEqualTo(data.getValue());
+            assertThat(b.serializeJackson(BH)).as(b.data).isEqualTo(jacksonChars);
+            assertThat(b.serializeOnly(BH)).as(b.data).isEqualTo(jacksonChars);
+            assertThat(b.transformTagSerialize(BH)).as(b.data).isEqualTo(jacksonChars);
+        }
     }
 
     @Test

@@ -26,10 +26,23 @@ public final class JsonCodec {
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private static final ObjectWriter BAR_WRITER = MAPPER.writerFor(Bar.class);
-    private static final ObjectReader BAR_READER = MAPPER.readerFor(Bar.class);
-    private static final ObjectWriter RUN_WRITER = MAPPER.writerFor(RunRecord.class).withDefaultPrettyPrinter();
-    private static final ObjectReader RUN_READER = MAPPER.readerFor(RunRecord.class);
+    // Each reader and writer introspects its type when made (tens of ms in a fresh JVM), so each is made on first
+    // use: `runs` needs only the run reader, and an ingest whose bars all take BarLines never needs the bar writer.
+    private static final class BarWriter {
+        static final ObjectWriter INSTANCE = MAPPER.writerFor(Bar.class);
+    }
+
+    private static final class BarReader {
+        static final ObjectReader INSTANCE = MAPPER.readerFor(Bar.class);
+    }
+
+    private static final class RunWriter {
+        static final ObjectWriter INSTANCE = MAPPER.writerFor(RunRecord.class).withDefaultPrettyPrinter();
+    }
+
+    private static final class RunReader {
+        static final ObjectReader INSTANCE = MAPPER.readerFor(RunRecord.class);
+    }
 
     /** A daily bar's line is about 330 characters. */
     static final int LINE_CAPACITY = PartitionFile.LINE_CAPACITY;
@@ -70,7 +83,7 @@ public final class JsonCodec {
     /** The reference serialisation; {@link BarLines} reproduces its bytes for every bar it accepts. */
     static String toJsonWithJackson(Bar bar) {
         try {
-            return BAR_WRITER.writeValueAsString(bar);
+            return BarWriter.INSTANCE.writeValueAsString(bar);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise bar " + bar.key(), e);
         }
@@ -79,7 +92,7 @@ public final class JsonCodec {
     /** Parses one data-contract line. */
     public static Bar parseBar(String line) {
         try {
-            return BAR_READER.readValue(line);
+            return BarReader.INSTANCE.readValue(line);
         } catch (IOException e) {
             throw new UncheckedIOException("not a data-contract bar: " + e.getMessage(), e);
         }
@@ -91,7 +104,7 @@ public final class JsonCodec {
      * @throws IOException with Jackson's own message, or {@link RuntimeException} for a value no bar can hold
      */
     static Bar readBar(String line) throws IOException {
-        return BAR_READER.readValue(line);
+        return BarReader.INSTANCE.readValue(line);
     }
 
     /** Run records as one compact JSON array, for APIs. */
@@ -106,7 +119,7 @@ public final class JsonCodec {
 
     public static byte[] toJson(RunRecord run) {
         try {
-            return RUN_WRITER.writeValueAsString(run).getBytes(StandardCharsets.UTF_8);
+            return RunWriter.INSTANCE.writeValueAsString(run).getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise run " + run.runId(), e);
         }
@@ -114,7 +127,7 @@ public final class JsonCodec {
 
     public static RunRecord parseRun(byte[] json) {
         try {
-            return RUN_READER.readValue(json);
+            return RunReader.INSTANCE.readValue(json);
         } catch (IOException e) {
             throw new UncheckedIOException("not a run record: " + e.getMessage(), e);
         }

@@ -33,9 +33,10 @@ public final class MarketTimeTransformer implements Transformer {
     @Override
     public Bar transform(RawBar raw) throws InvalidBarException {
         String ticker = raw.ticker();
-        // Bars come ticker by ticker: remembering the last valid symbol skips the regex for almost every bar. A
-        // stale read from another thread only means validating again (String is immutable, so the race is benign).
-        if (ticker != lastValidTicker) {
+        // Bars come ticker by ticker: remembering the last valid symbol skips the regex for almost every bar. By
+        // equality, not identity: grouped-daily pages give every bar its own copy of the symbol. A stale read from
+        // another thread only means validating again (String is immutable, so the race is benign).
+        if (!ticker.equals(lastValidTicker)) {
             if (!Tickers.isValid(ticker)) {
                 throw new InvalidBarException("ticker '" + ticker + "' is not a valid symbol");
             }

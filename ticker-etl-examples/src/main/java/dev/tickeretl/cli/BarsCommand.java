@@ -3,6 +3,7 @@ package dev.tickeretl.cli;
 import dev.tickeretl.Bar;
 import dev.tickeretl.Store;
 import dev.tickeretl.Timespan;
+import dev.tickeretl.TradingCalendar;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.Locale;
@@ -13,18 +14,30 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bars", mixinStandardHelpOptions = true,
-        description = "Print stored bars of one ticker. Needs no API key.")
+        description = "Print stored bars of one ticker. Needs no API key.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:printed (possibly no rows: nothing stored for those days)",
+                "1:the store could not be read", "2:usage error (the message names the option)"},
+        footerHeading = "%nExamples:%n",
+        footer = {"  ticker-etl bars --ticker AAPL --from 2025-01-02 --to 2025-01-31",
+                "  ticker-etl bars --ticker BRK.A --from 2025-01-02 --to 2025-01-02 \\",
+                "      --format jsonl                  # the stored data-contract lines",
+                "  ticker-etl bars --ticker AAPL --from 2025-01-02 --to 2025-01-31 \\",
+                "      --store s3://bucket/prices",
+                ""})
 final class BarsCommand implements Callable<Integer> {
 
     enum Format { table, jsonl }
 
-    @Option(names = "--ticker", required = true, paramLabel = "T", description = "Ticker symbol.")
+    @Option(names = "--ticker", required = true, paramLabel = "T", description = "Ticker symbol, e.g. AAPL or BRK.A.")
     String ticker;
 
-    @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class)
+    @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+            description = "First trading date to show, inclusive (New York date).")
     LocalDate from;
 
-    @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class)
+    @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
+            description = "Last trading date to show, inclusive (New York date).")
     LocalDate to;
 
     @Option(names = "--timespan", defaultValue = "day", paramLabel = "day|minute",
@@ -52,6 +65,7 @@ final class BarsCommand implements Callable<Integer> {
         if (from.isAfter(to)) {
             throw new IllegalArgumentException("from: " + from + " is after to: " + to);
         }
+        TradingDateRange.check(from, to, TradingCalendar.nyse());
         PrintWriter out = spec.commandLine().getOut();
         try (Store s = Store.open(store.uri(), store.options())) {
             Timespan span = Timespan.fromWireName(timespan.trim().toLowerCase(Locale.ROOT));

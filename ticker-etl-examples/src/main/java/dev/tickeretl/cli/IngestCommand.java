@@ -8,6 +8,7 @@ import dev.tickeretl.Tickers;
 import dev.tickeretl.TradingCalendar;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -22,7 +23,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = "Fetch daily bars, tag market phases and store them idempotently; prints the run summary.")
+        description = "Fetch daily bars, tag market phases and store them idempotently; prints the run summary. "
+                + "Dates are New York trading dates; --from and --to are both inclusive.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:succeeded", "1:failed (nothing or not all could be fetched or stored)",
+                "2:usage error (the message names the option)",
+                "3:partial (some tickers or bars failed; the rest is stored)"},
+        footerHeading = "%nExamples:%n",
+        footer = {"  ticker-etl ingest                     # the latest completed trading day",
+                "  ticker-etl ingest --from 2025-01-02 --to 2025-01-31   # both days included",
+                "  ticker-etl ingest --from 2025-01-02 --to 2025-03-31 --incremental",
+                "  POLYGON_API_KEY=... ticker-etl ingest --tickers AAPL,BRK.A \\",
+                "      --from 2024-01-02 --to 2024-12-31 --max-requests-per-minute 5",
+                ""})
 final class IngestCommand implements Callable<Integer> {
 
     static final String KEY_VARIABLES = "POLYGON_API_KEY or MASSIVE_API_KEY";
@@ -32,11 +45,11 @@ final class IngestCommand implements Callable<Integer> {
     List<String> tickers;
 
     @Option(names = "--from", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
-            description = "First trading date (default: --to).")
+            description = "First trading date, inclusive (default: --to).")
     LocalDate from;
 
     @Option(names = "--to", paramLabel = "YYYY-MM-DD", converter = DateConverter.class,
-            description = "Last trading date (default: the latest completed trading day in New York).")
+            description = "Last trading date, inclusive (default: the latest completed trading day in New York).")
     LocalDate to;
 
     @Mixin
@@ -116,6 +129,9 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (quiet) {
+            CliLog.quiet();
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LocalDate end = to;
@@ -163,9 +179,11 @@ final class IngestCommand implements Callable<Integer> {
             builder.deadline(parseDuration("deadline", deadline));
         }
         if (!quiet) {
-            builder.listener(new ProgressListener(err, System.console() != null));
+            builder.listener(new ProgressListener(err, System.console() != null, clientRateLimit()));
         }
-        RunHandle handle = builder.build().start();
+        TickerEtl etl = builder.build(); // checks the order of the dates and that none is in the future
+        TradingDateRange.check(start, end, TradingCalendar.nyse());
+        RunHandle handle = etl.start();
         Signals.stopOnSignal(handle);
         RunRecord run;
         try {
@@ -188,6 +206,23 @@ final class IngestCommand implements Callable<Integer> {
             throw new IllegalArgumentException(option + ": expected an ISO-8601 duration such as PT10M, got '" + value
                     + "'");
         }
+    }
+
+    /** The client-side limit for the progress line's ETA; null when none (or unreadable: the source rejects it). */
+    private ProgressListener.RateLimit clientRateLimit() {
+        try {
+            if (maxRequestsPerMinute != null) {
+                return new ProgressListener.RateLimit(maxRequestsPerMinute, Duration.ofMinutes(1));
+            }
+            if (rateLimit != null) {
+                String[] parts = rateLimit.strip().split("/", 2);
+                return new ProgressListener.RateLimit(Integer.parseInt(parts[0].strip()),
+                        Duration.parse(parts[1].strip()));
+            }
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return null;
     }
 
     private static void putIfSet(Map<String, String> options, String key, Object value) {

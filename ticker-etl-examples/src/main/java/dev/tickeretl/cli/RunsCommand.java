@@ -10,13 +10,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "Run history, newest first.")
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "Run history, newest first.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:printed", "1:the store could not be read", "2:usage error (the message names the option)"},
+        footerHeading = "%nExamples:%n",
+        footer = {"  ticker-etl runs", "  ticker-etl runs --limit 5 --store s3://bucket/prices", ""})
 final class RunsCommand implements Callable<Integer> {
 
     @Mixin
     StoreOptions store;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Show at most N runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
+            description = "Show at most N runs, N >= 1 (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @CommandLine.Spec
@@ -24,6 +29,9 @@ final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (limit < 1) {
+            throw new IllegalArgumentException("--limit: must be 1 or more, got " + limit);
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (Store s = Store.open(store.uri(), store.options())) {
             List<RunRecord> runs = s.runs();
