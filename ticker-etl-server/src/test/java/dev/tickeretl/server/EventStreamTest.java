@@ -3,7 +3,7 @@ package dev.tickeretl.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickeretl.Bar;
-import dev.tickeretl.spi.JsonCodec;
+import dev.tickeretl.Timespan;
 import dev.tickeretl.testkit.TestBars;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -96,7 +96,7 @@ class EventStreamTest {
     }
 
     private static String event(Bar bar) {
-        return "bar " + JsonCodec.toJson(bar);
+        return "bar " + bar.toJson();
     }
 
     @Test
@@ -118,6 +118,23 @@ class EventStreamTest {
         // Rewriting what is stored changes nothing, so nothing more is sent.
         served.write(List.of(corrected, second, third));
         assertThat(events.poll(500, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void barsAStreamGroupCommitsAreSentOnceWhetherStillInASegmentOrCompactedIntoTheirPartition() throws Exception {
+        Bar first = minute("AAPL", TODAY, 9, 30, 100);
+        BlockingQueue<String> events = listen("tickers=AAPL");
+
+        // As a `stream` run writes: one segment holding several tickers' minutes, folded into partitions later.
+        served.data.appendSegment(Timespan.MINUTE, false, List.of(first, minute("MSFT", TODAY, 9, 30, 1)), "run-1");
+        assertThat(take(events, 1)).containsExactly(event(first));
+        served.data.compact(Timespan.MINUTE, false);
+        assertThat(served.store.bars("AAPL", Timespan.MINUTE, TODAY, TODAY)).containsExactly(first);
+        assertThat(events.poll(500, TimeUnit.MILLISECONDS)).isNull();
+
+        Bar revised = TestBars.withVolume(first, 120); // a revision within the feed's 15 minutes
+        served.data.appendSegment(Timespan.MINUTE, false, List.of(revised), "run-1");
+        assertThat(take(events, 1)).containsExactly(event(revised));
     }
 
     @Test
