@@ -2,8 +2,8 @@ package dev.tickeretl.server;
 
 import dev.tickeretl.Bar;
 import dev.tickeretl.internal.PartitionFile;
-import dev.tickeretl.internal.StoreLayout;
 import dev.tickeretl.internal.Providers;
+import dev.tickeretl.internal.StoreLayout;
 import dev.tickeretl.spi.ProviderContext;
 import dev.tickeretl.spi.Storage;
 import java.nio.file.Path;
