@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,6 +25,13 @@ public final class RecordingStoreProvider implements StoreProvider {
 
     /** What reached the storage: {@code "read <path>"} or {@code "list <prefix>"}, in order. */
     static final Queue<String> READS = new ConcurrentLinkedQueue<>();
+
+    /**
+     * While set, an access whose path contains this text waits until {@link #release} opens (20 s at most), as a
+     * slow or remote store would.
+     */
+    static volatile String slowPath;
+    static volatile CountDownLatch release = new CountDownLatch(0);
 
     @Override
     public String scheme() {
@@ -57,6 +66,14 @@ public final class RecordingStoreProvider implements StoreProvider {
 
             private void record(String access) {
                 READS.add(access);
+                String slow = slowPath;
+                if (slow != null && access.contains(slow)) {
+                    try {
+                        release.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 if (failing) {
                     throw new StoreException("store " + uri + ": cannot read (test)", null);
                 }
