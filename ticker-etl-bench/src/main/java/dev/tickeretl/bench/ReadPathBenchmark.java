@@ -3,11 +3,15 @@ package dev.tickeretl.bench;
 import dev.tickeretl.Bar;
 import dev.tickeretl.Store;
 import dev.tickeretl.Timespan;
+import dev.tickeretl.TradingCalendar;
+import dev.tickeretl.internal.BriefPhaseTagger;
+import dev.tickeretl.internal.DataStore;
+import dev.tickeretl.internal.JsonCodec;
+import dev.tickeretl.internal.PartitionFile;
 import dev.tickeretl.internal.Providers;
-import dev.tickeretl.spi.BarStore;
-import dev.tickeretl.spi.JsonCodec;
-import dev.tickeretl.spi.PartitionMerge;
-import dev.tickeretl.spi.StoreLayout;
+import dev.tickeretl.internal.StoreLayout;
+import dev.tickeretl.spi.ProviderContext;
+import dev.tickeretl.spi.Storage;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -52,6 +56,7 @@ public class ReadPathBenchmark {
 
     private Path dir;
     private Store store;
+    private final List<String> paths = new ArrayList<>();
     private final List<byte[]> partitions = new ArrayList<>();
 
     @Setup
@@ -61,11 +66,10 @@ public class ReadPathBenchmark {
             throw new IllegalStateException("expected " + BARS + " bars, made " + history.size());
         }
         dir = Files.createTempDirectory("ticker-etl-bench-read");
-        try (BarStore writer = Providers.store(dir.toUri()).open(dir.toUri(), Map.of())) {
-            writer.write(history);
-        }
-        for (String path : StoreLayout.partitionsBetween("AAPL", Timespan.DAY, history.get(0).tradingDate(),
+        store(dir, history);
+        for (String path : StoreLayout.partitionsBetween("AAPL", Timespan.DAY, true, history.get(0).tradingDate(),
                 history.get(history.size() - 1).tradingDate())) {
+            paths.add(path);
             partitions.add(Files.readAllBytes(dir.resolve(path)));
         }
         store = Store.open(dir.toUri());
@@ -77,12 +81,12 @@ public class ReadPathBenchmark {
         BenchData.deleteTree(dir);
     }
 
-    /** {@link PartitionMerge#decode}: the fast parser for our lines (Jackson only for other shapes). */
+    /** {@link PartitionFile#decode}: the fast parser for our lines (Jackson only for other shapes). */
     @Benchmark
     @OperationsPerInvocation(BARS)
     public void decodeFast(Blackhole bh) {
-        for (byte[] p : partitions) {
-            bh.consume(PartitionMerge.decode(p));
+        for (int i = 0; i < partitions.size(); i++) {
+            bh.consume(PartitionFile.decode("bench", paths.get(i), partitions.get(i)));
         }
     }
 
@@ -100,6 +104,16 @@ public class ReadPathBenchmark {
     @OperationsPerInvocation(BARS)
     public List<Bar> storeRead() {
         return store.bars("AAPL", BenchData.firstDay(20), BenchData.LAST_DAY);
+    }
+
+    /** Writes one ticker's daily bars into a new file store at {@code dir}, as an ingest writes them. */
+    static void store(Path dir, List<Bar> bars) {
+        Storage files = Providers.store(dir.toUri()).open(dir.toUri(), ProviderContext.of(Map.of()),
+                Storage.Access.READ_WRITE);
+        try (DataStore writer = new DataStore(files, TradingCalendar.nyse())) {
+            Bar first = bars.get(0);
+            writer.write(first.ticker(), first.timespan(), first.adjusted(), bars, new BriefPhaseTagger());
+        }
     }
 
     static List<Bar> decodeWithJackson(byte[] jsonLines) {

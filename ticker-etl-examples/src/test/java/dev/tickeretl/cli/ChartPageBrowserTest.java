@@ -10,9 +10,14 @@ import dev.tickeretl.RunRecord;
 import dev.tickeretl.RunStatus;
 import dev.tickeretl.Store;
 import dev.tickeretl.TickerEtl;
+import dev.tickeretl.Timespan;
+import dev.tickeretl.TradingCalendar;
+import dev.tickeretl.internal.BriefPhaseTagger;
+import dev.tickeretl.internal.DataStore;
 import dev.tickeretl.internal.Providers;
 import dev.tickeretl.server.BarServer;
-import dev.tickeretl.spi.BarStore;
+import dev.tickeretl.spi.ProviderContext;
+import dev.tickeretl.spi.Storage;
 import dev.tickeretl.testkit.HeadlessChromium;
 import dev.tickeretl.testkit.TestBars;
 import java.awt.image.BufferedImage;
@@ -109,8 +114,10 @@ class ChartPageBrowserTest {
         for (int m = 0; m < 10; m++) {
             minutes.add(minute(day, m, 1000 + m));
         }
-        BarStore writer = Providers.store(storeUri).open(storeUri, Map.of());
-        writer.write(minutes);
+        // Another writer, as the core writes: a minute ingest into the day partition, then a stream's group commits.
+        DataStore writer = new DataStore(Providers.store(storeUri).open(storeUri, ProviderContext.of(Map.of()),
+                Storage.Access.READ_WRITE), TradingCalendar.nyse());
+        writer.write("AAPL", Timespan.MINUTE, false, minutes, new BriefPhaseTagger());
         try (Store store = Store.open(storeUri);
              BarServer server = BarServer.builder(store).port(0).pollInterval(Duration.ofMillis(200)).start();
              HeadlessChromium browser = HeadlessChromium.open(dir, server.uri().resolve(
@@ -120,8 +127,8 @@ class ChartPageBrowserTest {
             assertThat(browser.evaluate("document.getElementById('chart-AAPL').dataset.bars").asText())
                     .isEqualTo("10");
 
-            writer.write(List.of(minute(day, 10, 5000), minute(day, 11, 6000),
-                    TestBars.withVolume(minutes.get(5), 9000)));
+            writer.appendSegment(Timespan.MINUTE, false, List.of(minute(day, 10, 5000), minute(day, 11, 6000),
+                    TestBars.withVolume(minutes.get(5), 9000)), "browser-test");
 
             browser.await("document.getElementById('chart-AAPL').dataset.updates", v -> v.asText().equals("3"),
                     Duration.ofSeconds(20));

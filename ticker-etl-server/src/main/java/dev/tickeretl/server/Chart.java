@@ -31,7 +31,8 @@ public final class Chart {
     private final LocalDate to;
     private final List<Bar> bars;
 
-    private Chart(String ticker, LocalDate from, LocalDate to, List<Bar> bars) {
+    /** Package-private for tests that need bars no store would hand out. */
+    Chart(String ticker, LocalDate from, LocalDate to, List<Bar> bars) {
         this.ticker = ticker;
         this.from = from;
         this.to = to;

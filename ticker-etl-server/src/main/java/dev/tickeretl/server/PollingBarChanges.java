@@ -10,8 +10,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,36 +63,60 @@ final class PollingBarChanges implements BarChanges {
 
     @Override
     public AutoCloseable watch(Watch watch, Consumer<Bar> listener) {
-        List<Key> keys = new ArrayList<>();
+        Set<Key> keys = new LinkedHashSet<>();
         for (String ticker : watch.tickers()) {
             keys.add(new Key(ticker, watch.timespan(), watch.adjusted(), watch.date()));
         }
-        synchronized (this) {
+        List<Key> joined = new ArrayList<>();
+        try {
             for (Key key : keys) {
-                Watched w = watched.get(key);
-                if (w == null) {
-                    w = new Watched();
-                    w.day = dayOf(key);
-                    w.bars = read(key, w.day);
-                    watched.put(key, w);
-                }
+                join(key, listener);
+                joined.add(key);
+            }
+        } catch (RuntimeException e) {
+            // A watch that cannot start leaves nothing behind: the tickers joined so far would be read for good.
+            leave(joined, listener);
+            throw e;
+        }
+        return () -> leave(joined, listener);
+    }
+
+    private void join(Key key, Consumer<Bar> listener) {
+        synchronized (this) {
+            Watched w = watched.get(key);
+            if (w != null) {
                 w.bars.values().forEach(listener);
                 w.listeners.add(listener);
+                return;
             }
         }
-        return () -> {
-            synchronized (this) {
-                for (Key key : keys) {
-                    Watched w = watched.get(key);
-                    if (w != null) {
-                        w.listeners.remove(listener);
-                        if (w.listeners.isEmpty()) {
-                            watched.remove(key);
-                        }
-                    }
+        // A first read can be slow (a large partition, a remote store, a stream's segments): never under the lock,
+        // which every other client's changes and every other watch need.
+        LocalDate day = dayOf(key);
+        Map<Long, Bar> bars = read(key, day);
+        synchronized (this) {
+            Watched w = watched.get(key);
+            if (w == null) {
+                w = new Watched();
+                w.day = day;
+                w.bars = bars;
+                watched.put(key, w);
+            }
+            w.bars.values().forEach(listener);
+            w.listeners.add(listener);
+        }
+    }
+
+    private synchronized void leave(List<Key> keys, Consumer<Bar> listener) {
+        for (Key key : keys) {
+            Watched w = watched.get(key);
+            if (w != null) {
+                w.listeners.remove(listener);
+                if (w.listeners.isEmpty()) {
+                    watched.remove(key);
                 }
             }
-        };
+        }
     }
 
     @Override

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tickeretl.Bar;
 import dev.tickeretl.Phase;
-import dev.tickeretl.Timespan;
-import dev.tickeretl.spi.JsonCodec;
 import dev.tickeretl.testkit.TestBars;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -66,7 +65,7 @@ class BarsEndpointTest {
 
         StringBuilder expected = new StringBuilder();
         for (Bar b : stored(LocalDate.of(2024, 12, 30), LocalDate.of(2025, 1, 10))) {
-            expected.append(JsonCodec.toJson(b)).append('\n'); // what BarsCommand prints for --format jsonl
+            expected.append(b.toJson()).append('\n'); // what BarsCommand prints for --format jsonl
         }
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Content-Type")).isEqualTo("application/x-ndjson");
@@ -81,7 +80,7 @@ class BarsEndpointTest {
     }
 
     @Test
-    void jsonIsOneArrayOfTheSameRecords() throws Exception {
+    void jsonIsOneArrayOfTheSameRecords() {
         ServedStore.Response r = served.get("/v1/bars?ticker=AAPL&from=2025-01-01&to=2025-01-31&format=json");
 
         assertThat(r.header("Content-Type")).isEqualTo("application/json");
@@ -89,7 +88,7 @@ class BarsEndpointTest {
         List<Bar> expected = stored(LocalDate.of(2025, 1, 1), LocalDate.of(2025, 1, 31));
         assertThat(array).hasSize(expected.size());
         for (int i = 0; i < expected.size(); i++) {
-            assertThat(JsonCodec.mapper().treeToValue(array.get(i), Bar.class)).isEqualTo(expected.get(i));
+            assertThat(ServedStore.bar(array.get(i))).isEqualTo(expected.get(i));
         }
         assertThat(served.get("/v1/bars?ticker=AAPL&from=2025-01-04&to=2025-01-05&format=json").text())
                 .isEqualTo("[]");
@@ -122,19 +121,49 @@ class BarsEndpointTest {
     }
 
     @Test
-    void minuteBarsAreServedFromTheirDayPartitions() {
+    void minuteBarsAreServedFromTheUnadjustedDatasetUnlessTheAdjustedOneIsAsked() {
         LocalDate day = LocalDate.of(2025, 3, 4);
-        List<Bar> minutes = List.of(
-                TestBars.minute("AAPL", LocalDateTime.of(day, java.time.LocalTime.of(9, 30)), 1, 2, 0.5, 1.5, 100),
-                TestBars.minute("AAPL", LocalDateTime.of(day, java.time.LocalTime.of(9, 31)), 1.5, 2, 1, 1.2, 90));
-        served.write(minutes);
+        List<Bar> unadjusted = List.of(
+                TestBars.minute("AAPL", LocalDateTime.of(day, LocalTime.of(9, 30)), 1, 2, 0.5, 1.5, 100),
+                TestBars.minute("AAPL", LocalDateTime.of(day, LocalTime.of(9, 31)), 1.5, 2, 1, 1.2, 90));
+        // The same minute after a 2:1 split, as an adjusted REST ingest would store it.
+        Bar adjusted = TestBars.withAdjusted(TestBars.minute("AAPL", LocalDateTime.of(day, LocalTime.of(9, 30)),
+                0.5, 1, 0.25, 0.75, 200), true);
+        served.write(unadjusted);
+        served.write(List.of(adjusted));
+        String url = "/v1/bars?ticker=AAPL&from=2025-03-04&to=2025-03-04&timespan=minute";
 
-        ServedStore.Response r = served.get("/v1/bars?ticker=AAPL&from=2025-03-04&to=2025-03-04&timespan=minute");
+        ServedStore.Response byDefault = served.get(url);
+        List<String> defaultReads = List.copyOf(RecordingStoreProvider.READS);
+        RecordingStoreProvider.READS.clear();
+        ServedStore.Response asked = served.get(url + "&adjusted=true");
 
-        assertThat(r.text()).isEqualTo(JsonCodec.toJson(minutes.get(0)) + "\n" + JsonCodec.toJson(minutes.get(1))
-                + "\n");
-        assertThat(RecordingStoreProvider.READS).extracting(RecordingStoreProvider.Read::timespan)
-                .containsOnly(Timespan.MINUTE);
+        assertThat(byDefault.bars()).isEqualTo(unadjusted);
+        assertThat(byDefault.text()).isEqualTo(unadjusted.get(0).toJson() + "\n" + unadjusted.get(1).toJson() + "\n");
+        // Exactly the one day partition of the minute dataset asked for, and that dataset's stream segments.
+        assertThat(defaultReads).containsExactly(
+                "read bars-unadjusted/timespan=minute/ticker=AAPL/date=2025-03-04/bars.jsonl",
+                "list state/segments/bars-unadjusted/timespan=minute/");
+        assertThat(asked.bars()).containsExactly(adjusted);
+        assertThat(RecordingStoreProvider.READS).containsExactly(
+                "read bars/timespan=minute/ticker=AAPL/date=2025-03-04/bars.jsonl",
+                "list state/segments/bars/timespan=minute/");
+    }
+
+    @Test
+    void dayBarsAreServedSplitAdjustedUnlessTheUnadjustedOnesAreAsked() {
+        LocalDate day = LocalDate.of(2025, 1, 2);
+        Bar adjusted = stored(day, day).get(0);
+        Bar unadjusted = TestBars.withAdjusted(TestBars.day("AAPL", day, 200, 210, 190, 205, 500_000), false);
+        served.write(List.of(unadjusted));
+        RecordingStoreProvider.READS.clear();
+
+        assertThat(served.get("/v1/bars?ticker=AAPL&from=2025-01-02&to=2025-01-02").bars()).containsExactly(adjusted);
+        assertThat(served.get("/v1/bars?ticker=AAPL&from=2025-01-02&to=2025-01-02&adjusted=false").bars())
+                .containsExactly(unadjusted);
+        assertThat(RecordingStoreProvider.READS).containsExactly(
+                "read bars/timespan=day/ticker=AAPL/year=2025/bars.jsonl",
+                "read bars-unadjusted/timespan=day/ticker=AAPL/year=2025/bars.jsonl");
     }
 
     @Test
@@ -252,7 +281,8 @@ class BarsEndpointTest {
         assertThat(foreign.status()).isEqualTo(403);
         assertThat(foreign.json().get("error").get("field").asText()).isEqualTo("Host");
         assertThat(local.status()).isEqualTo(200);
-        assertThat(RecordingStoreProvider.READS).hasSize(1);
+        assertThat(RecordingStoreProvider.READS)
+                .containsExactly("read bars/timespan=day/ticker=AAPL/year=2025/bars.jsonl");
     }
 
     @Test

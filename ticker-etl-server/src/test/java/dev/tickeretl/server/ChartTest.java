@@ -6,15 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tickeretl.Bar;
 import dev.tickeretl.Store;
-import dev.tickeretl.internal.Providers;
-import dev.tickeretl.spi.BarStore;
-import dev.tickeretl.spi.JsonCodec;
 import dev.tickeretl.testkit.TestBars;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,10 +22,9 @@ class ChartTest {
     @TempDir
     Path dir;
 
+    /** A store holding exactly {@code bars} (a chart only reads, so they need not be tagged by an ingest). */
     private Store storeWith(List<Bar> bars) {
-        BarStore writer = Providers.store(dir.toUri()).open(dir.toUri(), Map.of());
-        writer.write(bars);
-        writer.close();
+        StoredBars.put(dir, bars);
         return Store.open(dir.toUri());
     }
 
@@ -46,34 +41,46 @@ class ChartTest {
             Matcher data = Pattern.compile("<script type=\"application/json\" id=\"ticker-etl-data\">(.*?)</script>",
                     Pattern.DOTALL).matcher(html);
             assertThat(data.find()).isTrue();
-            JsonNode json = JsonCodec.mapper().readTree(data.group(1));
+            JsonNode json = ServedStore.JSON.readTree(data.group(1));
             assertThat(json.get("mode").asText()).isEqualTo("file");
             JsonNode aapl = json.get("tickers").get("AAPL");
             assertThat(aapl).hasSize(8);
             for (int i = 0; i < aapl.size(); i++) {
-                assertThat(JsonCodec.mapper().treeToValue(aapl.get(i), Bar.class)).isEqualTo(bars.get(i + 1));
+                assertThat(ServedStore.bar(aapl.get(i))).isEqualTo(bars.get(i + 1));
             }
         }
     }
 
     @Test
-    void textFromTheStoreCannotEndTheDataScriptEarly() throws Exception {
-        // Stores validate tickers on write, but the file must be safe whatever a partition holds.
+    void textInABarCannotEndTheDataScriptEarly() throws Exception {
+        // Stores validate tickers on write and drop a partition's foreign lines on read, so no stored bar carries
+        // markup today; the file must stay safe whatever a bar holds, so the chart is built from such a bar directly.
         Bar odd = TestBars.day("AAPL", LocalDate.of(2025, 1, 6));
-        String line = JsonCodec.toJson(odd).replace("\"ticker\":\"AAPL\"",
+        Bar hostile = Bar.parse(odd.toJson().replace("\"ticker\":\"AAPL\"",
+                "\"ticker\":\"</script><script>alert(1)</script>\""));
+        String html = new Chart("AAPL", LocalDate.of(2025, 1, 6), LocalDate.of(2025, 1, 6), List.of(hostile)).html();
+
+        String dataScript = html.substring(html.indexOf("id=\"ticker-etl-data\">"));
+        String data = dataScript.substring("id=\"ticker-etl-data\">".length(), dataScript.indexOf("</script>"));
+        assertThat(data).doesNotContain("<").contains("\\u003c/script>");
+        assertThat(ServedStore.JSON.readTree(data).get("tickers").get("AAPL").get(0).get("ticker").asText())
+                .isEqualTo("</script><script>alert(1)</script>");
+        assertThat(Template.inlineScript("x='</script><!--'")).isEqualTo("x='<\\/script><\\!--'");
+    }
+
+    @Test
+    void aPartitionLineOfAnotherTickerNeverReachesTheChart() throws Exception {
+        Bar aapl = TestBars.day("AAPL", LocalDate.of(2025, 1, 7));
+        String foreign = TestBars.day("AAPL", LocalDate.of(2025, 1, 6)).toJson().replace("\"ticker\":\"AAPL\"",
                 "\"ticker\":\"</script><script>alert(1)</script>\"");
         Path partition = dir.resolve("bars/timespan=day/ticker=AAPL/year=2025/bars.jsonl");
         Files.createDirectories(partition.getParent());
-        Files.writeString(partition, line + "\n");
+        Files.writeString(partition, foreign + "\n" + aapl.toJson() + "\n");
         try (Store store = Store.open(dir.toUri())) {
-            String html = Chart.of(store, "AAPL", LocalDate.of(2025, 1, 6), LocalDate.of(2025, 1, 6)).html();
+            Chart chart = Chart.of(store, "AAPL", LocalDate.of(2025, 1, 6), LocalDate.of(2025, 1, 7));
 
-            String dataScript = html.substring(html.indexOf("id=\"ticker-etl-data\">"));
-            String data = dataScript.substring("id=\"ticker-etl-data\">".length(), dataScript.indexOf("</script>"));
-            assertThat(data).doesNotContain("<").contains("\\u003c/script>");
-            assertThat(JsonCodec.mapper().readTree(data).get("tickers").get("AAPL").get(0).get("ticker").asText())
-                    .isEqualTo("</script><script>alert(1)</script>");
-            assertThat(Template.inlineScript("x='</script><!--'")).isEqualTo("x='<\\/script><\\!--'");
+            assertThat(chart.bars()).containsExactly(aapl);
+            assertThat(chart.html()).doesNotContain("alert(1)");
         }
     }
 

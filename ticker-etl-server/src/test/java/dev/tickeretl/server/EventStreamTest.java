@@ -3,10 +3,11 @@ package dev.tickeretl.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickeretl.Bar;
-import dev.tickeretl.spi.JsonCodec;
+import dev.tickeretl.Timespan;
 import dev.tickeretl.testkit.TestBars;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -47,6 +49,8 @@ class EventStreamTest {
 
     @AfterEach
     void stop() {
+        RecordingStoreProvider.release.countDown();
+        RecordingStoreProvider.slowPath = null;
         served.close();
         streams.forEach(s -> s.cancel(true));
     }
@@ -96,7 +100,7 @@ class EventStreamTest {
     }
 
     private static String event(Bar bar) {
-        return "bar " + JsonCodec.toJson(bar);
+        return "bar " + bar.toJson();
     }
 
     @Test
@@ -118,6 +122,23 @@ class EventStreamTest {
         // Rewriting what is stored changes nothing, so nothing more is sent.
         served.write(List.of(corrected, second, third));
         assertThat(events.poll(500, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void barsAStreamGroupCommitsAreSentOnceWhetherStillInASegmentOrCompactedIntoTheirPartition() throws Exception {
+        Bar first = minute("AAPL", TODAY, 9, 30, 100);
+        BlockingQueue<String> events = listen("tickers=AAPL");
+
+        // As a `stream` run writes: one segment holding several tickers' minutes, folded into partitions later.
+        served.data.appendSegment(Timespan.MINUTE, false, List.of(first, minute("MSFT", TODAY, 9, 30, 1)), "run-1");
+        assertThat(take(events, 1)).containsExactly(event(first));
+        served.data.compact(Timespan.MINUTE, false);
+        assertThat(served.store.bars("AAPL", Timespan.MINUTE, TODAY, TODAY)).containsExactly(first);
+        assertThat(events.poll(500, TimeUnit.MILLISECONDS)).isNull();
+
+        Bar revised = TestBars.withVolume(first, 120); // a revision within the feed's 15 minutes
+        served.data.appendSegment(Timespan.MINUTE, false, List.of(revised), "run-1");
+        assertThat(take(events, 1)).containsExactly(event(revised));
     }
 
     @Test
@@ -145,6 +166,43 @@ class EventStreamTest {
 
         assertThat(take(a, 1)).containsExactly(event(bar));
         assertThat(take(b, 1)).containsExactly(event(bar));
+    }
+
+    @Test
+    void aStreamThatCannotStartLeavesNoneOfItsTickersWatched() throws Exception {
+        // MSFT's partition of today holds a line that is not a bar: reading it fails, after AAPL's watch began.
+        Path partition = dir.resolve("bars-unadjusted/timespan=minute/ticker=MSFT/date=" + TODAY + "/bars.jsonl");
+        Files.createDirectories(partition.getParent());
+        Files.writeString(partition, "not a bar\n");
+
+        ServedStore.Response r = served.get("/v1/stream?tickers=AAPL,MSFT");
+        assertThat(r.status()).isEqualTo(503);
+        Thread.sleep(200); // a poll round already under way may still read AAPL once
+        RecordingStoreProvider.READS.clear();
+        Thread.sleep(500); // ten poll intervals
+
+        assertThat(RecordingStoreProvider.READS).as("nobody listens to AAPL any more, so nobody reads it")
+                .noneMatch(access -> access.contains("ticker=AAPL"));
+    }
+
+    @Test
+    void aSlowFirstReadForOneClientDoesNotHoldUpTheOthersChanges() throws Exception {
+        served.write(List.of(minute("AAPL", TODAY, 9, 30, 100)));
+        BlockingQueue<String> a = listen("tickers=AAPL");
+        take(a, 1);
+        RecordingStoreProvider.release = new CountDownLatch(1);
+        RecordingStoreProvider.slowPath = "ticker=NVDA";
+        listen("tickers=NVDA"); // its first read now waits on the store
+        for (int i = 0; i < 100 && RecordingStoreProvider.READS.stream().noneMatch(r -> r.contains("ticker=NVDA"));
+             i++) {
+            Thread.sleep(50);
+        }
+        assertThat(RecordingStoreProvider.READS).anyMatch(r -> r.contains("ticker=NVDA"));
+
+        Bar next = minute("AAPL", TODAY, 9, 31, 200);
+        served.write(List.of(next));
+
+        assertThat(take(a, 1)).containsExactly(event(next));
     }
 
     @Test

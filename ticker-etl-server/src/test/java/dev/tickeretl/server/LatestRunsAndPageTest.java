@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tickeretl.Bar;
 import dev.tickeretl.RunRecord;
 import dev.tickeretl.RunStatus;
-import dev.tickeretl.spi.JsonCodec;
+import dev.tickeretl.internal.JsonCodec;
 import dev.tickeretl.testkit.TestBars;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class LatestRunsAndPageTest {
     }
 
     @Test
-    void latestIsEachTickersLastStoredBarHoweverLongAgoAndNullForNone() throws Exception {
+    void latestIsEachTickersLastStoredBarHoweverLongAgoAndNullForNone() {
         served.write(TestBars.weekdays("AAPL", LocalDate.of(2025, 2, 24), LocalDate.of(2025, 3, 5)));
         // MSFT stopped trading two years ago; a bar after "today" (2025-03-05) is not the latest yet.
         served.write(TestBars.weekdays("MSFT", LocalDate.of(2022, 12, 1), LocalDate.of(2023, 1, 13)));
@@ -48,15 +48,15 @@ class LatestRunsAndPageTest {
         JsonNode latest = served.get("/v1/latest?tickers=AAPL,msft,NVDA").json();
 
         assertThat(latest.fieldNames()).toIterable().containsExactly("AAPL", "MSFT", "NVDA");
-        assertThat(JsonCodec.mapper().treeToValue(latest.get("AAPL"), Bar.class))
+        assertThat(ServedStore.bar(latest.get("AAPL")))
                 .isEqualTo(TestBars.day("AAPL", LocalDate.of(2025, 3, 5)));
-        assertThat(JsonCodec.mapper().treeToValue(latest.get("MSFT"), Bar.class))
+        assertThat(ServedStore.bar(latest.get("MSFT")))
                 .isEqualTo(TestBars.day("MSFT", LocalDate.of(2023, 1, 13)));
         assertThat(latest.get("NVDA").isNull()).isTrue();
     }
 
     @Test
-    void latestMinuteIsTheLastMinuteOfTheLastDayThatHasOne() throws Exception {
+    void latestMinuteIsTheLastMinuteOfTheLastDayThatHasOne() {
         Bar last = TestBars.minute("AAPL", LocalDateTime.of(LocalDate.of(2025, 3, 3), LocalTime.of(15, 59)), 1, 1, 1,
                 1, 1);
         served.write(List.of(TestBars.minute("AAPL", LocalDateTime.of(LocalDate.of(2025, 3, 3), LocalTime.of(9,
@@ -64,13 +64,13 @@ class LatestRunsAndPageTest {
 
         JsonNode latest = served.get("/v1/latest?tickers=AAPL&timespan=minute").json();
 
-        assertThat(JsonCodec.mapper().treeToValue(latest.get("AAPL"), Bar.class)).isEqualTo(last);
+        assertThat(ServedStore.bar(latest.get("AAPL"))).isEqualTo(last);
     }
 
     @Test
     void runsAreTheRunRecordsNewestFirst() {
-        served.writer.putRun(run("20250101T000000000Z-aaaaaa", Instant.parse("2025-01-01T00:00:00Z")));
-        served.writer.putRun(run("20250102T000000000Z-bbbbbb", Instant.parse("2025-01-02T00:00:00Z")));
+        served.data.putRun(run("20250101T000000000Z-aaaaaa", Instant.parse("2025-01-01T00:00:00Z")));
+        served.data.putRun(run("20250102T000000000Z-bbbbbb", Instant.parse("2025-01-02T00:00:00Z")));
 
         JsonNode all = served.get("/v1/runs").json();
         JsonNode one = served.get("/v1/runs?limit=1").json();

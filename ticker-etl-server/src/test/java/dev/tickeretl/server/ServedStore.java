@@ -1,11 +1,11 @@
 package dev.tickeretl.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tickeretl.Bar;
 import dev.tickeretl.Store;
-import dev.tickeretl.internal.Providers;
-import dev.tickeretl.spi.BarStore;
-import dev.tickeretl.spi.JsonCodec;
+import dev.tickeretl.TradingCalendar;
+import dev.tickeretl.internal.DataStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -23,21 +23,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-/** A file store in a temp directory, a writer for it, and a {@link BarServer} over it on a free loopback port. */
+/**
+ * A file store in a temp directory, writers for it (bars exactly as given, or the core's {@link DataStore} as an
+ * ingest or stream writes), and a {@link BarServer} over it on a free loopback port.
+ */
 final class ServedStore implements AutoCloseable {
 
     /** 10:00 in New York on Wednesday 2025-03-05: "today" for every server under test. */
     static final Clock CLOCK = Clock.fixed(Instant.parse("2025-03-05T15:00:00Z"), ZoneOffset.UTC);
+    /** Plain JSON for answers; bars in them are read with {@link Bar#parse}, the contract's own reader. */
+    static final ObjectMapper JSON = new ObjectMapper();
 
     final URI uri;
-    final BarStore writer;
+    /** The core's store on the same directory, writing as a run does (runs, tagged day bars, segments). */
+    final DataStore data;
     final Store store;
     final BarServer server;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ServedStore(URI uri, BarStore writer, Store store, BarServer server) {
+    private ServedStore(URI uri, DataStore data, Store store, BarServer server) {
         this.uri = uri;
-        this.writer = writer;
+        this.data = data;
         this.store = store;
         this.server = server;
     }
@@ -49,14 +55,20 @@ final class ServedStore implements AutoCloseable {
     /** {@code recording:} store (see {@link RecordingStoreProvider}) with {@code options}, server as configured. */
     static ServedStore start(Path dir, Map<String, String> options, UnaryOperator<BarServer.Builder> settings) {
         URI file = dir.toUri();
-        BarStore writer = Providers.store(file).open(file, Map.of());
+        DataStore data = new DataStore(StoredBars.fileStorage(dir), TradingCalendar.nyse());
         Store store = Store.open(URI.create("recording:" + dir.toAbsolutePath()), options);
         BarServer server = settings.apply(BarServer.builder(store).port(0).clock(CLOCK)).start();
-        return new ServedStore(file, writer, store, server);
+        return new ServedStore(file, data, store, server);
     }
 
+    /** A bar inside a JSON answer, read as the contract line it is. */
+    static Bar bar(JsonNode node) {
+        return Bar.parse(node.toString());
+    }
+
+    /** Stores {@code bars} exactly as given (see {@link StoredBars}). */
     void write(List<Bar> bars) {
-        writer.write(bars);
+        StoredBars.put(data.storage(), bars);
     }
 
     URI at(String pathAndQuery) {
@@ -127,7 +139,7 @@ final class ServedStore implements AutoCloseable {
     public void close() {
         server.close();
         store.close();
-        writer.close();
+        data.close();
     }
 
     record Response(int status, HttpHeaders headers, byte[] body) {
@@ -137,10 +149,15 @@ final class ServedStore implements AutoCloseable {
 
         JsonNode json() {
             try {
-                return JsonCodec.mapper().readTree(body);
+                return JSON.readTree(body);
             } catch (IOException e) {
                 throw new UncheckedIOException("not JSON: " + text(), e);
             }
+        }
+
+        /** The answer read as bars, one data-contract line each (ndjson). */
+        List<Bar> bars() {
+            return text().lines().map(Bar::parse).toList();
         }
 
         String header(String name) {
