@@ -1,6 +1,7 @@
 package dev.tickeretl.polygon;
 
 import dev.tickeretl.Timespan;
+import dev.tickeretl.spi.OffsetReader;
 import dev.tickeretl.spi.SourceEvent;
 import dev.tickeretl.spi.SourceRequest;
 import dev.tickeretl.spi.TickerRange;
@@ -103,7 +104,7 @@ public class RequestOverheadBenchmark {
             uris.add(URI.create(baseUrl + "/v2/aggs/ticker/" + ticker + "/range/1/day/" + FROM + "/" + TO
                     + "?adjusted=true&sort=asc&limit=50000"));
         }
-        request = new SourceRequest(Timespan.DAY, true, ranges);
+        request = SourceRequest.bounded(Timespan.DAY, true, ranges);
         raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -164,7 +165,7 @@ public class RequestOverheadBenchmark {
         int done = 0;
         try (PolygonSource source = PolygonSource.builder().baseUrl(baseUrl).requireKey(false).concurrency(1)
                 .plan(PolygonSource.Plan.PER_TICKER).build()) {
-            source.start(request);
+            source.start(request, OffsetReader.EMPTY);
             while (true) {
                 SourceEvent event = source.poll(Duration.ofSeconds(10));
                 if (event == null || event == SourceEvent.END) {
@@ -172,9 +173,9 @@ public class RequestOverheadBenchmark {
                 }
                 if (event instanceof SourceEvent.Bars b) {
                     bars += b.bars().size();
-                } else if (event instanceof SourceEvent.TickerDone) {
+                } else if (event instanceof SourceEvent.PartitionDone) {
                     done++;
-                } else if (!(event instanceof SourceEvent.Warning)) {
+                } else if (!(event instanceof SourceEvent.Warning) && !(event instanceof SourceEvent.Covered)) {
                     throw new IllegalStateException("unexpected event " + event);
                 }
             }

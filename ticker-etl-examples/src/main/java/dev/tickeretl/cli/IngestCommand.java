@@ -156,6 +156,7 @@ final class IngestCommand implements Callable<Integer> {
         putIfSet(sourceOptions, "max-response-bytes", maxResponseBytes);
         if (allowInsecureHttp) {
             sourceOptions.put("allow-insecure-http", "true");
+        }
         if (extraSourceOptions != null) {
             for (String kv : extraSourceOptions) {
                 int eq = kv.indexOf('=');

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickeretl.RunRecord;
 import dev.tickeretl.RunStatus;
-import dev.tickeretl.spi.RequestStats;
+import dev.tickeretl.RequestStats;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -68,10 +68,10 @@ class ProgressListenerTest {
 
     private static RunRecord running(int tickers) {
         List<String> symbols = java.util.stream.IntStream.range(0, tickers).mapToObj(i -> "T" + i).toList();
-        return new RunRecord("r", RunStatus.RUNNING, java.time.Instant.EPOCH, null, null,
-                new RunRecord.RunParameters(symbols, java.time.LocalDate.of(2025, 1, 2),
+        return new RunRecord("r", RunStatus.RUNNING, java.time.Instant.EPOCH, null, null, null,
+                new RunRecord.RunParameters(RunRecord.RunParameters.BATCH, symbols, java.time.LocalDate.of(2025, 1, 2),
                         java.time.LocalDate.of(2025, 1, 31), dev.tickeretl.Timespan.DAY, true, false, "polygon",
-                        "file:./data", "brief"),
-                RunRecord.Totals.ZERO, RequestStats.NONE, java.util.Map.of(), List.of(), null);
+                        "file:./data", List.of(), "brief"),
+                RunRecord.Totals.ZERO, RequestStats.NONE, null, null, java.util.Map.of(), List.of(), null);
     }
 }
