@@ -42,9 +42,12 @@ public final class DataStore implements AutoCloseable {
     /** Segment names: wall-clock microseconds, strictly increasing within this JVM. */
     private static final java.util.concurrent.atomic.AtomicLong SEGMENT_SEQUENCE =
             new java.util.concurrent.atomic.AtomicLong();
+    /** Decoded segment bars kept per store (about 60 MB at most; a few minutes of a full-market stream). */
+    private static final int SEGMENT_CACHE_BARS = 250_000;
 
     private final Storage storage;
     private final TradingCalendar calendar;
+    private final SegmentCache segmentCache = new SegmentCache(SEGMENT_CACHE_BARS);
 
     public DataStore(Storage storage, TradingCalendar calendar) {
         this.storage = storage;
@@ -66,34 +69,61 @@ public final class DataStore implements AutoCloseable {
      * segments (written by a stream, not yet compacted into partitions) are included, the newest revision winning.
      */
     public List<Bar> read(String ticker, Timespan timespan, boolean adjusted, LocalDate from, LocalDate to) {
-        List<Bar> found = new ArrayList<>();
         if (from.isAfter(to)) {
-            return found;
+            return new ArrayList<>();
         }
         StoreLayout.tickerDirectory(ticker, timespan, adjusted); // refuses what is not a symbol
+        if (timespan != Timespan.MINUTE) {
+            return readPartitions(ticker, timespan, adjusted, from, to);
+        }
+        // Compaction writes a segment's bars into the partitions and then deletes the segment. So the segments are
+        // listed before the partitions are read, and a listed segment that is gone by the time it is read (or by
+        // the end) means a compaction ran in between: read again, and the bars are in the partitions then.
+        String directory = StoreLayout.segmentsDirectory(timespan, adjusted);
+        for (int attempt = 1; ; attempt++) {
+            List<String> segments = storage.list(directory);
+            List<Bar> found = readPartitions(ticker, timespan, adjusted, from, to);
+            if (segments.isEmpty()) {
+                segmentCache.retainOnly(segments);
+                return found;
+            }
+            TreeMap<Long, Bar> merged = new TreeMap<>();
+            for (Bar b : found) {
+                merged.put(b.startMs(), b);
+            }
+            boolean complete = true;
+            for (String segment : segments) {
+                Map<String, List<Bar>> byTicker = segmentBars(segment);
+                if (byTicker == null) {
+                    complete = false;
+                    break;
+                }
+                for (Bar b : byTicker.getOrDefault(ticker, List.of())) {
+                    if (!b.tradingDate().isBefore(from) && !b.tradingDate().isAfter(to)) {
+                        merged.put(b.startMs(), b);
+                    }
+                }
+            }
+            if (complete && storage.list(directory).containsAll(segments)) {
+                segmentCache.retainOnly(segments);
+                return new ArrayList<>(merged.values());
+            }
+            if (attempt == 5) {
+                // Compactions keep overtaking this read (a store under heavy writing): what the partitions hold
+                // after the last one is complete up to it, which is the best a reader can have.
+                return readPartitions(ticker, timespan, adjusted, from, to);
+            }
+        }
+    }
+
+    private List<Bar> readPartitions(String ticker, Timespan timespan, boolean adjusted, LocalDate from,
+                                     LocalDate to) {
+        List<Bar> found = new ArrayList<>();
         for (String path : StoreLayout.partitionsBetween(ticker, timespan, adjusted, from, to)) {
             for (Bar bar : readPartition(path).bars()) {
                 if (!bar.tradingDate().isBefore(from) && !bar.tradingDate().isAfter(to)) {
                     found.add(bar);
                 }
-            }
-        }
-        if (timespan == Timespan.MINUTE) {
-            List<String> segments = storage.list(StoreLayout.segmentsDirectory(timespan, adjusted));
-            if (!segments.isEmpty()) {
-                TreeMap<Long, Bar> merged = new TreeMap<>();
-                for (Bar b : found) {
-                    merged.put(b.startMs(), b);
-                }
-                for (String segment : segments) {
-                    for (Bar b : readSegment(segment)) {
-                        if (b.ticker().equals(ticker) && !b.tradingDate().isBefore(from)
-                                && !b.tradingDate().isAfter(to)) {
-                            merged.put(b.startMs(), b);
-                        }
-                    }
-                }
-                return new ArrayList<>(merged.values());
             }
         }
         return found;
@@ -141,27 +171,64 @@ public final class DataStore implements AutoCloseable {
         }
         for (String segment : segments) {
             storage.delete(segment);
+            segmentCache.remove(segment);
         }
         return new WriteOutcome(total.inserted(), total.updated(), total.unchanged(), total.filesWritten(),
                 total.bytesWritten(), List.of(), total.warnings());
     }
 
     private List<Bar> readSegment(String path) {
-        byte[] bytes = storage.read(path).orElse(null);
-        if (bytes == null) {
+        Map<String, List<Bar>> byTicker = segmentBars(path);
+        if (byTicker == null) {
             return List.of(); // compacted and removed since the listing
         }
-        // A segment holds many tickers, so no partition membership applies; order within it is arrival order.
         List<Bar> bars = new ArrayList<>();
-        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        byTicker.values().forEach(bars::addAll);
+        return bars;
+    }
+
+    /**
+     * One segment's bars by ticker, in arrival order, or null when the segment is gone. Segments are never rewritten
+     * (each has a unique name and is only ever deleted), so decoded ones are kept: a reader that polls one ticker's
+     * minutes every second would otherwise decode every ticker's bars of every segment each time.
+     */
+    /** For tests: bars held in the decoded-segment cache. */
+    long segmentCacheBars() {
+        return segmentCache.bars();
+    }
+
+    private Map<String, List<Bar>> segmentBars(String path) {
+        Map<String, List<Bar>> cached = segmentCache.get(path);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] bytes = storage.read(path).orElse(null);
+        if (bytes == null) {
+            return null;
+        }
+        // A segment holds many tickers, so no partition membership applies; order within it is arrival order.
+        Map<String, List<Bar>> byTicker = new java.util.HashMap<>();
+        BarLineParser fast = new BarLineParser();
         int lineNo = 0;
-        for (String line : text.split("\n")) {
+        int start = 0;
+        while (start < bytes.length) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
+            }
             lineNo++;
-            if (!line.isBlank()) {
-                bars.add(PartitionFile.parseLine(uri().toString(), path, lineNo, line));
+            Bar bar = fast.parse(bytes, start, end);
+            if (bar == null) {
+                String line = new String(bytes, start, end - start, java.nio.charset.StandardCharsets.UTF_8);
+                bar = line.isBlank() ? null : PartitionFile.parseLine(uri().toString(), path, lineNo, line.strip());
+            }
+            start = end + 1;
+            if (bar != null) {
+                byTicker.computeIfAbsent(bar.ticker(), t -> new ArrayList<>()).add(bar);
             }
         }
-        return bars;
+        segmentCache.put(path, byTicker);
+        return byTicker;
     }
 
     /** One partition, checked; problems are logged (the next write repairs them). */
