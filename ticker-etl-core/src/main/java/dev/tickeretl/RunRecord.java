@@ -50,6 +50,18 @@ public record RunRecord(
         totals = totals == null ? Totals.ZERO : totals;
     }
 
+    /**
+     * A stream's watermark when this record was written: every minute of every one of its tickers that starts at or
+     * before this instant was stored at its final revision (or had no trades). Empty for batch runs and before the
+     * first commit that covered every ticker.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public java.util.Optional<Instant> completeThrough() {
+        Double seconds = metrics.get("ticker_etl_watermark_complete_through_seconds");
+        return seconds == null ? java.util.Optional.empty()
+                : java.util.Optional.of(Instant.ofEpochMilli(Math.round(seconds * 1000)));
+    }
+
     /** The same record with another status, finish time and error; used to record an abandoned run. */
     public RunRecord finishedAs(RunStatus newStatus, Instant finished, String newError) {
         Long duration = startedAt == null || finished == null ? null

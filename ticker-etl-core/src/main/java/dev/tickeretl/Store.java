@@ -144,6 +144,25 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * The live stream's watermark for {@code ticker}: every minute bar (unadjusted, as the feed stores them) starting
+     * at or before this instant is stored at its final revision or known to have had no trades. Empty when no stream
+     * has committed one for this ticker.
+     */
+    public java.util.Optional<java.time.Instant> completeThrough(String ticker) {
+        String symbol = Tickers.requireValid(ticker);
+        var progress = store.offsets(Timespan.MINUTE, false).partitions().get(symbol);
+        String value = progress == null ? null : progress.offset().get(dev.tickeretl.spi.SourceOffset.COMPLETE_THROUGH);
+        if (value == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(java.time.Instant.ofEpochMilli(Long.parseLong(value)));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
      * Every run record, newest first. A run left RUNNING by a process that is gone (killed, crashed) is shown as
      * ABANDONED; {@link #recordAbandonedRuns()} writes that down.
      */

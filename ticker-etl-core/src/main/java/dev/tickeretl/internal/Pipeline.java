@@ -92,6 +92,8 @@ public final class Pipeline {
     private final AtomicReference<RunRecord> outcome = new AtomicReference<>();
     private final List<SinkLink> links = new ArrayList<>();
     private final RunMetrics metrics;
+    /** Epoch seconds of the run's committed watermark (see {@link #reportWatermark}). */
+    public static final String COMPLETE_THROUGH_GAUGE = "ticker_etl_watermark_complete_through_seconds";
     /** A stream of minute bars: group-commit every flush into one segment instead of rewriting partitions. */
     private final boolean segmentMode;
     private long nextCompaction;
@@ -492,7 +494,9 @@ public final class Pipeline {
                 if (config.unbounded() && !draining) {
                     retryLater(lane, unit);
                 } else {
-                    fail(lane, unit.error, store);
+                    // What was fetched could not be kept: an operator must act (the source's failures are WARN).
+                    LOG.error("storing {} failed: {}", lane.ticker(), unit.error);
+                    failQuietly(lane, unit.error, store);
                 }
                 continue;
             }
@@ -736,12 +740,44 @@ public final class Pipeline {
             lane.committableOffset = null;
             lane.committableCoverage.clear();
             if (offset != null) {
+                lane.committedWatermark = watermarkOf(offset, lane.committedWatermark);
                 try {
                     source.committed(lane.partition, offset);
                 } catch (RuntimeException e) {
                     LOG.warn("source did not take the commit of {}: {}", lane.partition, e.getMessage());
                 }
             }
+        }
+        reportWatermark();
+    }
+
+    private static long watermarkOf(SourceOffset offset, long previous) {
+        String value = offset.get(SourceOffset.COMPLETE_THROUGH);
+        if (value == null) {
+            return previous;
+        }
+        try {
+            return Math.max(previous, Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            return previous;
+        }
+    }
+
+    /**
+     * The run's committed watermark: the lowest of its tickers' (so every minute of every ticker up to it is stored
+     * at its final revision). Reported once each of the run's tickers has one; the run record keeps the last value,
+     * which is what {@code runs} shows.
+     */
+    private void reportWatermark() {
+        long lowest = Long.MAX_VALUE;
+        for (Lane lane : lanes.values()) {
+            if (lane.committedWatermark == Long.MIN_VALUE) {
+                return;
+            }
+            lowest = Math.min(lowest, lane.committedWatermark);
+        }
+        if (lowest != Long.MAX_VALUE) {
+            metrics.gauge(COMPLETE_THROUGH_GAUGE, lowest / 1000.0);
         }
     }
 
@@ -756,10 +792,17 @@ public final class Pipeline {
     // ------------------------------------------------------------------------------------------------ outcomes
 
     private void fail(Lane lane, String reason, DataStore store) {
+        if (!lane.closed()) {
+            LOG.warn("{} failed: {}", lane.ticker(), reason);
+        }
+        failQuietly(lane, reason, store);
+    }
+
+    /** {@link #fail} when the reason has been logged already. */
+    private void failQuietly(Lane lane, String reason, DataStore store) {
         if (lane.closed()) {
             return;
         }
-        LOG.warn("{} failed: {}", lane.ticker(), reason);
         lane.status = RunStatus.FAILED;
         lane.error = reason;
         buffered -= lane.buffer.size();
@@ -967,6 +1010,8 @@ public final class Pipeline {
         Unit inFlight;
         SourceOffset committableOffset;
         final List<Coverage.Span> committableCoverage = new ArrayList<>();
+        /** The source's watermark in the last committed offset (epoch ms), or MIN_VALUE. */
+        long committedWatermark = Long.MIN_VALUE;
         boolean sourceDone;
         boolean reported;
         boolean noBars;

@@ -1,8 +1,10 @@
 package dev.tickeretl.cli;
 
+import dev.tickeretl.MarketTime;
 import dev.tickeretl.RunRecord;
 import dev.tickeretl.Store;
 import java.io.PrintWriter;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -38,16 +40,25 @@ final class RunsCommand implements Callable<Integer> {
             if (runs.stream().anyMatch(r -> r.status() == dev.tickeretl.RunStatus.ABANDONED)) {
                 s.recordAbandonedRuns(); // best effort: a read-only store keeps showing them ABANDONED
             }
-            out.printf("%-27s %-10s %10s %7s %7s %7s %7s %9s %7s %6s%n", "RUN_ID", "STATUS", "DURATION", "TICKERS",
-                    "FETCHED", "WRITTEN", "UPDATED", "UNCHANGED", "INVALID", "FAILED");
+            out.printf("%-27s %-6s %-10s %10s %7s %7s %7s %7s %9s %7s %6s  %s%n", "RUN_ID", "MODE", "STATUS",
+                    "DURATION", "TICKERS", "FETCHED", "WRITTEN", "UPDATED", "UNCHANGED", "INVALID", "FAILED",
+                    "COMPLETE_THROUGH");
             for (RunRecord r : runs.subList(0, Math.min(limit, runs.size()))) {
                 RunRecord.Totals t = r.totals() == null ? RunRecord.Totals.ZERO : r.totals();
-                out.printf("%-27s %-10s %10s %7d %7d %7d %7d %9d %7d %6d%n", r.runId(), r.status(),
+                out.printf("%-27s %-6s %-10s %10s %7d %7d %7d %7d %9d %7d %6d  %s%n", r.runId(),
+                        r.parameters() == null ? "-" : r.parameters().mode(), r.status(),
                         r.durationMs() == null ? "-" : r.durationMs() + "ms",
                         r.parameters() == null ? 0 : r.parameters().tickers().size(), t.fetched(), t.written(),
-                        t.updated(), t.unchanged(), t.invalid(), t.failedTickers());
+                        t.updated(), t.unchanged(), t.invalid(), t.failedTickers(), watermark(r));
             }
         }
         return Main.EXIT_OK;
     }
+
+    /** A stream's watermark as its record last saw it: every minute up to and including this one is final. */
+    private static String watermark(RunRecord r) {
+        return r.completeThrough().map(at -> WATERMARK.format(at.atZone(MarketTime.ZONE)) + " ET").orElse("-");
+    }
+
+    private static final DateTimeFormatter WATERMARK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 }

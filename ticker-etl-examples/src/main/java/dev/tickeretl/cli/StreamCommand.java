@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExamples:%n",
         footer = {"  ticker-etl stream --tickers AAPL,MSFT --duration PT2M",
                 "  POLYGON_API_KEY=... ticker-etl stream --tickers AAPL,MSFT,NVDA --store s3://bucket/prices",
+                "  ticker-etl stream --tickers AAPL,MSFT --sink kafka://127.0.0.1:9092/minute-bars",
                 "  ticker-etl stream --source polygon --base-url http://127.0.0.1:9000 --ws-url ws://127.0.0.1:9000/stocks"})
 final class StreamCommand implements Callable<Integer> {
 
@@ -34,6 +35,9 @@ final class StreamCommand implements Callable<Integer> {
 
     @Mixin
     StoreOptions store;
+
+    @Mixin
+    SinkOptions sinks;
 
     @Option(names = "--source", paramLabel = "polygon|simulator",
             description = "Where bars come from (default: polygon when " + IngestCommand.KEY_VARIABLES
@@ -103,8 +107,10 @@ final class StreamCommand implements Callable<Integer> {
         }
         List<String> symbols = tickers == null ? Tickers.DEFAULTS : IngestCommand.normalise(tickers);
         StreamStatus status = new StreamStatus(dev.tickeretl.spi.Observer.NONE, symbols.size());
-        TickerEtl etl = TickerEtl.builder().streaming().tickers(symbols).source(sourceName, options)
-                .store(store.uri(), store.options()).observer(status).build();
+        TickerEtl.Builder builder = TickerEtl.builder().streaming().tickers(symbols).source(sourceName, options)
+                .store(store.uri(), store.options()).observer(status);
+        sinks.addTo(builder);
+        TickerEtl etl = builder.build();
         RunHandle handle = etl.start();
         Signals.stopOnSignal(handle);
         long deadline = stopAfter == null ? Long.MAX_VALUE : System.nanoTime() + stopAfter.toNanos();

@@ -77,6 +77,33 @@ class CliKafkaTest {
     }
 
     @Test
+    void streamPublishesEveryStoredMinuteBarToTheTopicAsItArrives() {
+        broker.createTopic("cli-minutes", 3, Map.of("cleanup.policy", "compact"));
+        String store = dir.resolve("live").toString();
+
+        CliRunner.Result r = cli("stream", "--tickers", "AAPL,MSFT", "--store", store, "--duration", "PT5S",
+                "--source-option", "speed=600", "--source-option", "market-start=2025-01-02T14:30:00Z", "--sink",
+                "kafka://" + broker.bootstrap() + "/cli-minutes", "--quiet");
+
+        LocalDate day = LocalDate.of(2025, 1, 2);
+        List<String> stored = new java.util.ArrayList<>();
+        try (Store s = Store.open(store)) {
+            for (String t : List.of("AAPL", "MSFT")) {
+                s.bars(t, dev.tickeretl.Timespan.MINUTE, day, day).forEach(b -> stored.add(b.toJson()));
+            }
+        }
+        assertThat(r.exit()).as(r.err()).isEqualTo(Main.EXIT_OK);
+        assertThat(stored).hasSizeGreaterThan(20);
+        // Every stored minute's final version is on the topic: the last record per key equals the stored bar.
+        Map<String, String> lastPerKey = new java.util.HashMap<>();
+        for (ConsumerRecord<String, String> rec : broker.records("cli-minutes")) {
+            lastPerKey.put(rec.key(), rec.value());
+        }
+        assertThat(lastPerKey.values()).containsExactlyInAnyOrderElementsOf(stored);
+        assertThat(lastPerKey.keySet()).allMatch(k -> k.contains("|minute|"));
+    }
+
+    @Test
     void aMissingTopicFailsTheCommandWithOneLineSayingHowToCreateIt() {
         CliRunner.Result r = cli("ingest", "--source", "simulator", "--tickers", "AAPL", "--from", "2025-01-02",
                 "--to", "2025-01-03", "--store", dir.resolve("data").toString(), "--sink",
@@ -166,7 +193,9 @@ class CliKafkaTest {
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dorg.slf4j.simpleLogger.logFile=System.err", "-cp",
+                "-Xmx256m",
+                // The runnable jar has only the CLI's binding; the test class path also has slf4j-simple.
+                "-Dslf4j.provider=" + CliLogProvider.class.getName(), "-Dslf4j.internal.verbosity=WARN", "-cp",
                 System.getProperty("java.class.path"), Main.class.getName(), "ingest", "--source", "simulator",
                 "--tickers", "AAPL", "--from", "2025-01-02", "--to", "2025-01-03", "--store",
                 dir.resolve("data").toString(), "--sink", "kafka://127.0.0.1:" + port + "/bars");

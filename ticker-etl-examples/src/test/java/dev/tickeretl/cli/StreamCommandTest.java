@@ -41,6 +41,17 @@ class StreamCommandTest {
             LocalDate day = LocalDate.of(2025, 1, 2);
             assertThat(s.bars("AAPL", Timespan.MINUTE, day, day)).hasSizeGreaterThan(10)
                     .allMatch(b -> b.phase() == null && !b.adjusted());
+            // The watermark: committed per ticker, and the run's (the lowest) kept in its record for `runs`.
+            Instant open = day.atTime(9, 30).atZone(MarketTime.ZONE).toInstant();
+            Instant aapl = s.completeThrough("AAPL").orElseThrow();
+            Instant msft = s.completeThrough("MSFT").orElseThrow();
+            assertThat(aapl).isAfterOrEqualTo(open);
+            assertThat(run.completeThrough()).contains(aapl.isBefore(msft) ? aapl : msft);
+            var stored = s.bars("AAPL", Timespan.MINUTE, day, day);
+            assertThat(aapl).isBeforeOrEqualTo(Instant.ofEpochMilli(stored.get(stored.size() - 1).startMs()));
+            String shown = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                    .format(run.completeThrough().orElseThrow().atZone(MarketTime.ZONE)) + " ET";
+            assertThat(cli("runs", "--store", store.toString()).out()).contains("stream").contains(shown);
         }
         assertThat(cli("bars", "--ticker", "MSFT", "--from", "2025-01-02", "--to", "2025-01-02", "--timespan",
                 "minute", "--store", store.toString()).out()).contains("2025-01-02T09:3");

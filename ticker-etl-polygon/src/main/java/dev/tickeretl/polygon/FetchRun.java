@@ -92,7 +92,7 @@ final class FetchRun {
             finish();
             return;
         }
-        byTicker.forEach((ticker, ranges) -> workers.execute(() -> runTask(() -> fetchTicker(ticker, ranges))));
+        byTicker.forEach((ticker, ranges) -> submit(() -> runTask(() -> fetchTicker(ticker, ranges))));
     }
 
     /** Every range of one ticker, one {@code next_url} chain each, in order. */
@@ -152,12 +152,12 @@ final class FetchRun {
         }
         outstanding.set(byDate.size() + 1);
         // Tickers whose ranges hold no trading date are done before any request.
-        workers.execute(() -> runTask(() -> {
+        submit(() -> runTask(() -> {
             for (TickerState state : idle) {
                 emit(new SourceEvent.PartitionDone(request.partition(state.ticker)));
             }
         }));
-        byDate.forEach((date, states) -> workers.execute(() -> runTask(() -> fetchDate(date, states))));
+        byDate.forEach((date, states) -> submit(() -> runTask(() -> fetchDate(date, states))));
     }
 
     /** One grouped-daily request (and any pages it has), split up among the tickers that want this date. */
@@ -252,6 +252,21 @@ final class FetchRun {
             LOG.error("Polygon source stopped: {}", fatal.get());
             workers.shutdownNow();
             events.offer(WAKE_UP);
+        }
+    }
+
+    /**
+     * Hands a task to the pool. The first tasks may already have stopped the run (a dead upstream opens the breaker
+     * within a few requests) while later ones are still being handed over: those are dropped, as the run has
+     * failed and {@link #poll} says so.
+     */
+    private void submit(Runnable task) {
+        try {
+            workers.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (fatal.get() == null && !workers.isShutdown()) {
+                throw e;
+            }
         }
     }
 
