@@ -141,13 +141,14 @@ class BarsEndpointTest {
         assertThat(byDefault.bars()).isEqualTo(unadjusted);
         assertThat(byDefault.text()).isEqualTo(unadjusted.get(0).toJson() + "\n" + unadjusted.get(1).toJson() + "\n");
         // Exactly the one day partition of the minute dataset asked for, and that dataset's stream segments.
+        // (The segments are listed first: a compaction between the two reads cannot hide a bar.)
         assertThat(defaultReads).containsExactly(
-                "read bars-unadjusted/timespan=minute/ticker=AAPL/date=2025-03-04/bars.jsonl",
-                "list state/segments/bars-unadjusted/timespan=minute/");
+                "list state/segments/bars-unadjusted/timespan=minute/",
+                "read bars-unadjusted/timespan=minute/ticker=AAPL/date=2025-03-04/bars.jsonl");
         assertThat(asked.bars()).containsExactly(adjusted);
         assertThat(RecordingStoreProvider.READS).containsExactly(
-                "read bars/timespan=minute/ticker=AAPL/date=2025-03-04/bars.jsonl",
-                "list state/segments/bars/timespan=minute/");
+                "list state/segments/bars/timespan=minute/",
+                "read bars/timespan=minute/ticker=AAPL/date=2025-03-04/bars.jsonl");
     }
 
     @Test
