@@ -119,7 +119,20 @@ public final class Store implements AutoCloseable {
     /** Opens the store at {@code uri} with provider options such as {@code s3-endpoint}. */
     public static Store open(URI uri, Map<String, String> options) {
         Objects.requireNonNull(uri, "store");
-        return new Store(uri, options, Providers.store(uri), Clock.systemUTC());
+        return open(Providers.store(uri), uri, options);
+    }
+
+    /**
+     * Opens the store at {@code uri} through a provider that need not be registered with
+     * {@link java.util.ServiceLoader} (an application's own backend).
+     *
+     * @throws IllegalArgumentException naming {@code store} when {@code uri}'s scheme is not the provider's
+     */
+    public static Store open(StoreProvider provider, URI uri, Map<String, String> options) {
+        Objects.requireNonNull(provider, "store");
+        Objects.requireNonNull(uri, "store");
+        Providers.requireScheme("store", provider.scheme(), uri);
+        return new Store(uri, options, provider, Clock.systemUTC());
     }
 
     /** Split-adjusted daily bars of {@code ticker} with trading dates in [from, to], in time order. */

@@ -219,7 +219,19 @@ public final class TickerEtl {
         /** A store with provider options (e.g. {@code s3-endpoint}, {@code s3-region}). */
         public Builder store(URI uri, Map<String, String> options) {
             Objects.requireNonNull(uri, "store");
-            StoreProvider provider = Providers.store(uri);
+            return store(Providers.store(uri), uri, options);
+        }
+
+        /**
+         * A store from a provider that need not be registered with {@link java.util.ServiceLoader} (an application's
+         * own backend); the run opens it read-write and closes it.
+         *
+         * @throws IllegalArgumentException naming {@code store} when {@code uri}'s scheme is not the provider's
+         */
+        public Builder store(StoreProvider provider, URI uri, Map<String, String> options) {
+            Objects.requireNonNull(provider, "store");
+            Objects.requireNonNull(uri, "store");
+            Providers.requireScheme("store", provider.scheme(), uri);
             Map<String, String> copy = Map.copyOf(options);
             this.storeName = uri.toString();
             this.store = context -> provider.open(uri, context.withOptions(copy), Storage.Access.READ_WRITE);
@@ -237,7 +249,18 @@ public final class TickerEtl {
         /** A fan-out sink with provider options. */
         public Builder sink(URI uri, Map<String, String> options) {
             Objects.requireNonNull(uri, "sink");
-            SinkProvider provider = Providers.sink(uri);
+            return sink(Providers.sink(uri), uri, options);
+        }
+
+        /**
+         * A fan-out sink from a provider that need not be registered with {@link java.util.ServiceLoader}.
+         *
+         * @throws IllegalArgumentException naming {@code sink} when {@code uri}'s scheme is not the provider's
+         */
+        public Builder sink(SinkProvider provider, URI uri, Map<String, String> options) {
+            Objects.requireNonNull(provider, "sink");
+            Objects.requireNonNull(uri, "sink");
+            Providers.requireScheme("sink", provider.scheme(), uri);
             Map<String, String> copy = Map.copyOf(options);
             sinkNames.add(uri.toString());
             sinks.add(context -> provider.open(uri, context.withOptions(copy)));

@@ -37,7 +37,7 @@ class PipelineTest {
 
     private TickerEtl.Builder builder(LocalDate from, LocalDate to, String... tickers) {
         return TickerEtl.builder().tickers(tickers).from(from).to(to).source(upstream.source())
-                .store(storage.uri()).clock(CLOCK).shutdownHook(false);
+                .store(TestStorage.PROVIDER, storage.uri(), Map.of()).clock(CLOCK).shutdownHook(false);
     }
 
     private RunRecord run(LocalDate from, LocalDate to, String... tickers) {
@@ -49,7 +49,7 @@ class PipelineTest {
     }
 
     private List<Bar> stored(String ticker, LocalDate from, LocalDate to) {
-        try (Store s = Store.open(storage.uri())) {
+        try (Store s = Store.open(TestStorage.PROVIDER, storage.uri(), Map.of())) {
             return s.bars(ticker, from, to);
         }
     }
@@ -59,7 +59,7 @@ class PipelineTest {
     }
 
     private List<RunRecord> runs() {
-        try (Store s = Store.open(storage.uri())) {
+        try (Store s = Store.open(TestStorage.PROVIDER, storage.uri(), Map.of())) {
             return s.runs();
         }
     }
@@ -257,7 +257,7 @@ class PipelineTest {
 
         TestStorage clean = TestStorage.create();
         TickerEtl.builder().tickers("AAPL", "MSFT").from(JAN_2).to(JAN_31).source(upstream.source())
-                .store(clean.uri()).clock(CLOCK).shutdownHook(false).build().run();
+                .store(TestStorage.PROVIDER, clean.uri(), Map.of()).clock(CLOCK).shutdownHook(false).build().run();
         assertThat(retry.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(storage.partitions()).isEqualTo(clean.partitions());
     }
@@ -335,7 +335,7 @@ class PipelineTest {
 
     @Test
     void aSourceThatCannotOpenIsAConfigurationErrorAndRecordsNoRun() {
-        TickerEtl unopenable = TickerEtl.builder().tickers("AAPL").from(JAN_2).to(JAN_31).store(storage.uri())
+        TickerEtl unopenable = TickerEtl.builder().tickers("AAPL").from(JAN_2).to(JAN_31).store(TestStorage.PROVIDER, storage.uri(), Map.of())
                 .clock(CLOCK).shutdownHook(false).source(new SourceProvider() {
                     @Override
                     public String name() {
@@ -389,7 +389,7 @@ class PipelineTest {
         };
 
         RunRecord r = TickerEtl.builder().tickers(tickers).from(JAN_2).to(JAN_31).source(checked)
-                .store(storage.uri()).clock(CLOCK).shutdownHook(false).build().run();
+                .store(TestStorage.PROVIDER, storage.uri(), Map.of()).clock(CLOCK).shutdownHook(false).build().run();
 
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(upstream.committed).containsExactlyInAnyOrderElementsOf(tickers);
@@ -441,7 +441,7 @@ class PipelineTest {
         assertThat(r.totals().written()).isEqualTo(NYSE.tradingDays(LocalDate.of(2025, 1, 21), JAN_31).size());
         // The same range done in one go gives identical records.
         TestStorage clean = TestStorage.create();
-        TickerEtl.builder().tickers("AAPL").from(JAN_2).to(JAN_31).source(upstream.source()).store(clean.uri())
+        TickerEtl.builder().tickers("AAPL").from(JAN_2).to(JAN_31).source(upstream.source()).store(TestStorage.PROVIDER, clean.uri(), Map.of())
                 .clock(CLOCK).shutdownHook(false).build().run();
         assertThat(storage.partitions()).isEqualTo(clean.partitions());
     }
@@ -519,12 +519,12 @@ class PipelineTest {
         };
 
         RunRecord r = TickerEtl.builder().tickers("AAPL", "MSFT", "NVDA").from(LocalDate.of(2024, 1, 2)).to(JAN_31)
-                .source(allBarsFirst).store(storage.uri()).clock(CLOCK).shutdownHook(false).maxBufferedBars(50)
+                .source(allBarsFirst).store(TestStorage.PROVIDER, storage.uri(), Map.of()).clock(CLOCK).shutdownHook(false).maxBufferedBars(50)
                 .build().run();
 
         TestStorage clean = TestStorage.create();
         TickerEtl.builder().tickers("AAPL", "MSFT", "NVDA").from(LocalDate.of(2024, 1, 2)).to(JAN_31)
-                .source(upstream.source()).store(clean.uri()).clock(CLOCK).shutdownHook(false).build().run();
+                .source(upstream.source()).store(TestStorage.PROVIDER, clean.uri(), Map.of()).clock(CLOCK).shutdownHook(false).build().run();
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(storage.partitions()).isEqualTo(clean.partitions());
     }
@@ -549,7 +549,7 @@ class PipelineTest {
 
         assertThat(raw.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(stored("AAPL", JAN_2, JAN_31)).isEqualTo(adjusted);
-        try (Store s = Store.open(storage.uri())) {
+        try (Store s = Store.open(TestStorage.PROVIDER, storage.uri(), Map.of())) {
             List<Bar> unadjusted = s.bars("AAPL", Timespan.DAY, false, JAN_2, JAN_31);
             assertThat(unadjusted).hasSameSizeAs(adjusted).allMatch(b -> !b.adjusted());
             assertThat(unadjusted.get(0).close()).isEqualTo(adjusted.get(0).close() * 4);
@@ -580,5 +580,10 @@ class PipelineTest {
                 .hasMessageContaining("unknown store scheme 'ftp'").hasMessageContaining("available");
         assertThatThrownBy(() -> TickerEtl.builder().sink(java.net.URI.create("nosuch://x/y")))
                 .hasMessageContaining("unknown sink scheme 'nosuch'");
+        assertThatThrownBy(() -> TickerEtl.builder().store(TestStorage.PROVIDER, java.net.URI.create("memory:x"),
+                Map.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("store: scheme 'memory' given to a provider of 'test'");
+        assertThatThrownBy(() -> Store.open(TestStorage.PROVIDER, java.net.URI.create("file:/x"), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("store: scheme 'file'");
     }
 }
