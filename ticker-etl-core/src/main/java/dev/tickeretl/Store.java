@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
  * it creates nothing, works on a read-only mount, needs no API key, and a store that does not exist is an error.
  * The scheme picks the provider ({@code file:}, {@code s3:}, {@code memory:}); an unknown one lists the available
  * ones.
+ *
+ * <p>Errors: a malformed location, an unknown scheme, a bad option or argument is an
+ * {@link IllegalArgumentException} naming the field; a store that does not exist, cannot be reached or holds a
+ * damaged file is a {@link StoreException} (a {@link TickerEtlException}) naming the location and the operation.
  */
 public final class Store implements AutoCloseable {
 

@@ -40,6 +40,12 @@ import java.util.function.Function;
  *     .build()
  *     .run();
  * }</pre>
+ *
+ * <p>Errors: every setter and {@link Builder#build()} throw {@link IllegalArgumentException} naming the field for bad
+ * configuration (see {@link TickerEtlException} for the whole rule). A run that has started never throws for bad data
+ * or a failing upstream: its {@link RunRecord} says FAILED or PARTIAL and why. {@link #run()} throws a
+ * {@link StoreException} (a {@link TickerEtlException}) only when the store cannot be opened or the run cannot be
+ * recorded in it.
  */
 public final class TickerEtl {
 
@@ -55,10 +61,12 @@ public final class TickerEtl {
 
     /**
      * Runs to the end on this thread (a stream: until the JVM shuts down). Never throws for a failure of the data
-     * or of upstream: the returned record says FAILED or PARTIAL and why. Throws, before any run is recorded, when
-     * the store, a sink or the source cannot be opened ({@link StoreException} for a missing bucket or bad
-     * credentials, {@link IllegalArgumentException} naming the setting for bad configuration such as a missing
-     * API key).
+     * or of upstream: the returned record says FAILED or PARTIAL and why.
+     *
+     * @throws IllegalArgumentException naming the setting, before any run is recorded, when the store, a sink or the
+     *                                  source refuses its configuration (an unknown option, a missing API key)
+     * @throws StoreException           when the store cannot be opened (a missing bucket, bad credentials, an
+     *                                  unreachable endpoint) or the run cannot be recorded in it
      */
     public RunRecord run() {
         return new Pipeline(config).execute();
