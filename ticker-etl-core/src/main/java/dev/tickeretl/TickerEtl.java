@@ -275,13 +275,20 @@ public final class TickerEtl {
             return this;
         }
 
-        /** A phase tagger by name; default {@code brief}. */
+        /**
+         * A phase tagger by name, found with {@link java.util.ServiceLoader}; default {@code brief}. An unknown name
+         * fails {@link #build()} with the names available.
+         */
         public Builder phaseTagger(String name) {
             this.phaseTaggerName = Objects.requireNonNull(name, "phaseTagger");
             this.phaseTagger = null;
             return this;
         }
 
+        /**
+         * A phase tagger instance (need not be registered with {@link java.util.ServiceLoader}); its
+         * {@link PhaseTagger#sessions()} decide how many sessions before {@link #from} the run also fetches.
+         */
         public Builder phaseTagger(PhaseTagger tagger) {
             this.phaseTagger = Objects.requireNonNull(tagger, "phaseTagger");
             return this;
@@ -294,11 +301,23 @@ public final class TickerEtl {
             return this;
         }
 
+        /**
+         * A transformer instance (need not be registered): it turns each raw bar into a contract bar and may refuse
+         * it ({@link dev.tickeretl.spi.InvalidBarException}, counted as invalid). Called from the run's thread.
+         */
         public Builder transformer(Transformer transformer) {
             this.transformer = Objects.requireNonNull(transformer, "transformer");
             return this;
         }
 
+        /**
+         * The trading calendar the run plans ranges, lookbacks and prior sessions by; default and, today, only value
+         * {@link TradingCalendar#nyse()}. There is no other on purpose: every US equity Polygon's stocks API serves
+         * trades on NYSE sessions, the data contract's trading dates are NYSE's, and {@link Store}, the Polygon source
+         * and the simulator read by the same calendar, so a run on another one would disagree with them.
+         *
+         * @throws NullPointerException naming {@code calendar}
+         */
         public Builder calendar(TradingCalendar calendar) {
             this.calendar = Objects.requireNonNull(calendar, "calendar");
             return this;

@@ -134,6 +134,59 @@ class PipelineTest {
         assertThat(stored("AAPL", thursday, thursday)).extracting(Bar::volume).containsExactly(500.0);
     }
 
+    /** Bull when the bar closes above the close three sessions before; Neutral when that session has no bar. */
+    private static final PhaseTagger THREE_SESSIONS = new PhaseTagger() {
+        @Override
+        public String name() {
+            return "three-sessions";
+        }
+
+        @Override
+        public int sessions() {
+            return 3;
+        }
+
+        @Override
+        public Phase phaseOf(Bar bar, PriorSessions prior) {
+            Bar third = prior.get(3);
+            return third != null && bar.close() > third.close() ? Phase.BULL : Phase.NEUTRAL;
+        }
+    };
+
+    @Test
+    void aRunFetchesAsManySessionsBeforeItsFirstDayAsTheTaggerReads() {
+        // Jan 10 2025: the sessions before are Jan 8 (Jan 9 closed for Carter), Jan 7 and Jan 6.
+        LocalDate jan6 = LocalDate.of(2025, 1, 6);
+        LocalDate jan10 = LocalDate.of(2025, 1, 10);
+        upstream.series("AAPL", LocalDate.of(2024, 12, 1), JAN_31);
+
+        builder(jan10, jan10, "AAPL").phaseTagger(THREE_SESSIONS).build().run();
+
+        assertThat(upstream.requests.get(0).ranges()).containsExactly(new TickerRange("AAPL", jan6, jan10));
+        Bar bar = stored("AAPL", jan10);
+        assertThat(bar.phase()).isEqualTo(bar.close() > upstream.get("AAPL", jan6).close() ? Phase.BULL
+                : Phase.NEUTRAL);
+        assertThat(bar.priorVolume()).as("still the previous session's volume")
+                .isEqualTo(upstream.get("AAPL", LocalDate.of(2025, 1, 8)).volume());
+    }
+
+    @Test
+    void anIncrementalRunAsksAgainOnlyForLookbackSessionsWithoutASettledAnswer() {
+        upstream.series("AAPL", LocalDate.of(2024, 12, 1), JAN_31);
+        builder(LocalDate.of(2025, 1, 21), JAN_31, "AAPL").phaseTagger(THREE_SESSIONS).build().run();
+
+        builder(LocalDate.of(2025, 1, 21), JAN_31, "AAPL").phaseTagger(THREE_SESSIONS).incremental(true).build()
+                .run();
+        builder(LocalDate.of(2025, 1, 17), JAN_31, "AAPL").phaseTagger(THREE_SESSIONS).incremental(true).build()
+                .run();
+
+        // Jan 21's lookback was Jan 15..17 (Jan 20 closed for MLK Day); the same range again starts no request;
+        // Jan 17's lookback adds Jan 14, and only that.
+        assertThat(upstream.requests).extracting(SourceRequest::ranges).containsExactly(
+                List.of(new TickerRange("AAPL", LocalDate.of(2025, 1, 15), JAN_31)),
+                List.of(new TickerRange("AAPL", LocalDate.of(2025, 1, 14), LocalDate.of(2025, 1, 14))));
+    }
+
     @Test
     void dayAfterTheCarterClosureIsTaggedAgainstJanuaryEighth() {
         LocalDate jan8 = LocalDate.of(2025, 1, 8);
