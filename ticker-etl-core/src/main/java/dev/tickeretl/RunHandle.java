@@ -27,6 +27,8 @@ public final class RunHandle implements AutoCloseable {
 
     RunHandle(Pipeline pipeline) {
         this.pipeline = pipeline;
+        // Not a daemon (internal.DaemonThreads): a run keeps the JVM alive until it has recorded itself, even when
+        // the caller's main thread has returned.
         Thread thread = new Thread(() -> {
             try {
                 result = pipeline.execute();

@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
  * it creates nothing, works on a read-only mount, needs no API key, and a store that does not exist is an error.
  * The scheme picks the provider ({@code file:}, {@code s3:}, {@code memory:}); an unknown one lists the available
  * ones.
+ *
+ * <p>Errors: a malformed location, an unknown scheme, a bad option or argument is an
+ * {@link IllegalArgumentException} naming the field; a store that does not exist, cannot be reached or holds a
+ * damaged file is a {@link StoreException} (a {@link TickerEtlException}) naming the location and the operation.
  */
 public final class Store implements AutoCloseable {
 
@@ -119,7 +123,20 @@ public final class Store implements AutoCloseable {
     /** Opens the store at {@code uri} with provider options such as {@code s3-endpoint}. */
     public static Store open(URI uri, Map<String, String> options) {
         Objects.requireNonNull(uri, "store");
-        return new Store(uri, options, Providers.store(uri), Clock.systemUTC());
+        return open(Providers.store(uri), uri, options);
+    }
+
+    /**
+     * Opens the store at {@code uri} through a provider that need not be registered with
+     * {@link java.util.ServiceLoader} (an application's own backend).
+     *
+     * @throws IllegalArgumentException naming {@code store} when {@code uri}'s scheme is not the provider's
+     */
+    public static Store open(StoreProvider provider, URI uri, Map<String, String> options) {
+        Objects.requireNonNull(provider, "store");
+        Objects.requireNonNull(uri, "store");
+        Providers.requireScheme("store", provider.scheme(), uri);
+        return new Store(uri, options, provider, Clock.systemUTC());
     }
 
     /** Split-adjusted daily bars of {@code ticker} with trading dates in [from, to], in time order. */

@@ -40,6 +40,12 @@ import java.util.function.Function;
  *     .build()
  *     .run();
  * }</pre>
+ *
+ * <p>Errors: every setter and {@link Builder#build()} throw {@link IllegalArgumentException} naming the field for bad
+ * configuration (see {@link TickerEtlException} for the whole rule). A run that has started never throws for bad data
+ * or a failing upstream: its {@link RunRecord} says FAILED or PARTIAL and why. {@link #run()} throws a
+ * {@link StoreException} (a {@link TickerEtlException}) only when the store cannot be opened or the run cannot be
+ * recorded in it.
  */
 public final class TickerEtl {
 
@@ -55,10 +61,12 @@ public final class TickerEtl {
 
     /**
      * Runs to the end on this thread (a stream: until the JVM shuts down). Never throws for a failure of the data
-     * or of upstream: the returned record says FAILED or PARTIAL and why. Throws, before any run is recorded, when
-     * the store, a sink or the source cannot be opened ({@link StoreException} for a missing bucket or bad
-     * credentials, {@link IllegalArgumentException} naming the setting for bad configuration such as a missing
-     * API key).
+     * or of upstream: the returned record says FAILED or PARTIAL and why.
+     *
+     * @throws IllegalArgumentException naming the setting, before any run is recorded, when the store, a sink or the
+     *                                  source refuses its configuration (an unknown option, a missing API key)
+     * @throws StoreException           when the store cannot be opened (a missing bucket, bad credentials, an
+     *                                  unreachable endpoint) or the run cannot be recorded in it
      */
     public RunRecord run() {
         return new Pipeline(config).execute();
@@ -219,7 +227,19 @@ public final class TickerEtl {
         /** A store with provider options (e.g. {@code s3-endpoint}, {@code s3-region}). */
         public Builder store(URI uri, Map<String, String> options) {
             Objects.requireNonNull(uri, "store");
-            StoreProvider provider = Providers.store(uri);
+            return store(Providers.store(uri), uri, options);
+        }
+
+        /**
+         * A store from a provider that need not be registered with {@link java.util.ServiceLoader} (an application's
+         * own backend); the run opens it read-write and closes it.
+         *
+         * @throws IllegalArgumentException naming {@code store} when {@code uri}'s scheme is not the provider's
+         */
+        public Builder store(StoreProvider provider, URI uri, Map<String, String> options) {
+            Objects.requireNonNull(provider, "store");
+            Objects.requireNonNull(uri, "store");
+            Providers.requireScheme("store", provider.scheme(), uri);
             Map<String, String> copy = Map.copyOf(options);
             this.storeName = uri.toString();
             this.store = context -> provider.open(uri, context.withOptions(copy), Storage.Access.READ_WRITE);
@@ -237,20 +257,38 @@ public final class TickerEtl {
         /** A fan-out sink with provider options. */
         public Builder sink(URI uri, Map<String, String> options) {
             Objects.requireNonNull(uri, "sink");
-            SinkProvider provider = Providers.sink(uri);
+            return sink(Providers.sink(uri), uri, options);
+        }
+
+        /**
+         * A fan-out sink from a provider that need not be registered with {@link java.util.ServiceLoader}.
+         *
+         * @throws IllegalArgumentException naming {@code sink} when {@code uri}'s scheme is not the provider's
+         */
+        public Builder sink(SinkProvider provider, URI uri, Map<String, String> options) {
+            Objects.requireNonNull(provider, "sink");
+            Objects.requireNonNull(uri, "sink");
+            Providers.requireScheme("sink", provider.scheme(), uri);
             Map<String, String> copy = Map.copyOf(options);
             sinkNames.add(uri.toString());
             sinks.add(context -> provider.open(uri, context.withOptions(copy)));
             return this;
         }
 
-        /** A phase tagger by name; default {@code brief}. */
+        /**
+         * A phase tagger by name, found with {@link java.util.ServiceLoader}; default {@code brief}. An unknown name
+         * fails {@link #build()} with the names available.
+         */
         public Builder phaseTagger(String name) {
             this.phaseTaggerName = Objects.requireNonNull(name, "phaseTagger");
             this.phaseTagger = null;
             return this;
         }
 
+        /**
+         * A phase tagger instance (need not be registered with {@link java.util.ServiceLoader}); its
+         * {@link PhaseTagger#sessions()} decide how many sessions before {@link #from} the run also fetches.
+         */
         public Builder phaseTagger(PhaseTagger tagger) {
             this.phaseTagger = Objects.requireNonNull(tagger, "phaseTagger");
             return this;
@@ -263,11 +301,23 @@ public final class TickerEtl {
             return this;
         }
 
+        /**
+         * A transformer instance (need not be registered): it turns each raw bar into a contract bar and may refuse
+         * it ({@link dev.tickeretl.spi.InvalidBarException}, counted as invalid). Called from the run's thread.
+         */
         public Builder transformer(Transformer transformer) {
             this.transformer = Objects.requireNonNull(transformer, "transformer");
             return this;
         }
 
+        /**
+         * The trading calendar the run plans ranges, lookbacks and prior sessions by; default and, today, only value
+         * {@link TradingCalendar#nyse()}. There is no other on purpose: every US equity Polygon's stocks API serves
+         * trades on NYSE sessions, the data contract's trading dates are NYSE's, and {@link Store}, the Polygon source
+         * and the simulator read by the same calendar, so a run on another one would disagree with them.
+         *
+         * @throws NullPointerException naming {@code calendar}
+         */
         public Builder calendar(TradingCalendar calendar) {
             this.calendar = Objects.requireNonNull(calendar, "calendar");
             return this;

@@ -15,6 +15,9 @@ final class FlakySink {
 
     private static final Map<String, FlakySink> NAMED = new ConcurrentHashMap<>();
 
+    /** Opens {@code flaky:<name>} sinks. */
+    static final SinkProvider PROVIDER = new Provider();
+
     final URI uri = URI.create("flaky:" + UUID.randomUUID());
     private final List<Bar> published = new ArrayList<>();
     private volatile boolean down;

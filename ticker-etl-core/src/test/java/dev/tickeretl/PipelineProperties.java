@@ -85,7 +85,7 @@ class PipelineProperties {
         assertThat(cleanRun.status()).isIn(RunStatus.SUCCEEDED, RunStatus.PARTIAL);
         assertThat(split.partitions()).as("pieces %s", describe(pieces)).isEqualTo(clean.partitions());
         for (String t : List.of("AAA", "BBB")) {
-            try (Store store = Store.open(split.uri())) {
+            try (Store store = Store.open(TestStorage.PROVIDER, split.uri(), Map.of())) {
                 assertInvariant(store.bars(t, FIRST.minusDays(40), LAST));
             }
         }
@@ -113,7 +113,7 @@ class PipelineProperties {
     private static RunRecord run(FakeUpstream upstream, TestStorage storage, LocalDate from, LocalDate to,
                                  boolean incremental) {
         return TickerEtl.builder().tickers("AAA", "BBB").from(from).to(to).incremental(incremental)
-                .source(upstream.source()).store(storage.uri()).clock(CLOCK).shutdownHook(false).build().run();
+                .source(upstream.source()).store(TestStorage.PROVIDER, storage.uri(), Map.of()).clock(CLOCK).shutdownHook(false).build().run();
     }
 
     /** The oracle, written apart from the store's code. */

@@ -37,7 +37,7 @@ class PipelineTest {
 
     private TickerEtl.Builder builder(LocalDate from, LocalDate to, String... tickers) {
         return TickerEtl.builder().tickers(tickers).from(from).to(to).source(upstream.source())
-                .store(storage.uri()).clock(CLOCK).shutdownHook(false);
+                .store(TestStorage.PROVIDER, storage.uri(), Map.of()).clock(CLOCK).shutdownHook(false);
     }
 
     private RunRecord run(LocalDate from, LocalDate to, String... tickers) {
@@ -49,7 +49,7 @@ class PipelineTest {
     }
 
     private List<Bar> stored(String ticker, LocalDate from, LocalDate to) {
-        try (Store s = Store.open(storage.uri())) {
+        try (Store s = Store.open(TestStorage.PROVIDER, storage.uri(), Map.of())) {
             return s.bars(ticker, from, to);
         }
     }
@@ -59,7 +59,7 @@ class PipelineTest {
     }
 
     private List<RunRecord> runs() {
-        try (Store s = Store.open(storage.uri())) {
+        try (Store s = Store.open(TestStorage.PROVIDER, storage.uri(), Map.of())) {
             return s.runs();
         }
     }
@@ -132,6 +132,59 @@ class PipelineTest {
         assertThat(bar.phase()).isEqualTo(Phase.BULL);
         // The bar a prior volume points at must be in the store: the store never contradicts itself.
         assertThat(stored("AAPL", thursday, thursday)).extracting(Bar::volume).containsExactly(500.0);
+    }
+
+    /** Bull when the bar closes above the close three sessions before; Neutral when that session has no bar. */
+    private static final PhaseTagger THREE_SESSIONS = new PhaseTagger() {
+        @Override
+        public String name() {
+            return "three-sessions";
+        }
+
+        @Override
+        public int sessions() {
+            return 3;
+        }
+
+        @Override
+        public Phase phaseOf(Bar bar, PriorSessions prior) {
+            Bar third = prior.get(3);
+            return third != null && bar.close() > third.close() ? Phase.BULL : Phase.NEUTRAL;
+        }
+    };
+
+    @Test
+    void aRunFetchesAsManySessionsBeforeItsFirstDayAsTheTaggerReads() {
+        // Jan 10 2025: the sessions before are Jan 8 (Jan 9 closed for Carter), Jan 7 and Jan 6.
+        LocalDate jan6 = LocalDate.of(2025, 1, 6);
+        LocalDate jan10 = LocalDate.of(2025, 1, 10);
+        upstream.series("AAPL", LocalDate.of(2024, 12, 1), JAN_31);
+
+        builder(jan10, jan10, "AAPL").phaseTagger(THREE_SESSIONS).build().run();
+
+        assertThat(upstream.requests.get(0).ranges()).containsExactly(new TickerRange("AAPL", jan6, jan10));
+        Bar bar = stored("AAPL", jan10);
+        assertThat(bar.phase()).isEqualTo(bar.close() > upstream.get("AAPL", jan6).close() ? Phase.BULL
+                : Phase.NEUTRAL);
+        assertThat(bar.priorVolume()).as("still the previous session's volume")
+                .isEqualTo(upstream.get("AAPL", LocalDate.of(2025, 1, 8)).volume());
+    }
+
+    @Test
+    void anIncrementalRunAsksAgainOnlyForLookbackSessionsWithoutASettledAnswer() {
+        upstream.series("AAPL", LocalDate.of(2024, 12, 1), JAN_31);
+        builder(LocalDate.of(2025, 1, 21), JAN_31, "AAPL").phaseTagger(THREE_SESSIONS).build().run();
+
+        builder(LocalDate.of(2025, 1, 21), JAN_31, "AAPL").phaseTagger(THREE_SESSIONS).incremental(true).build()
+                .run();
+        builder(LocalDate.of(2025, 1, 17), JAN_31, "AAPL").phaseTagger(THREE_SESSIONS).incremental(true).build()
+                .run();
+
+        // Jan 21's lookback was Jan 15..17 (Jan 20 closed for MLK Day); the same range again starts no request;
+        // Jan 17's lookback adds Jan 14, and only that.
+        assertThat(upstream.requests).extracting(SourceRequest::ranges).containsExactly(
+                List.of(new TickerRange("AAPL", LocalDate.of(2025, 1, 15), JAN_31)),
+                List.of(new TickerRange("AAPL", LocalDate.of(2025, 1, 14), LocalDate.of(2025, 1, 14))));
     }
 
     @Test
@@ -257,7 +310,7 @@ class PipelineTest {
 
         TestStorage clean = TestStorage.create();
         TickerEtl.builder().tickers("AAPL", "MSFT").from(JAN_2).to(JAN_31).source(upstream.source())
-                .store(clean.uri()).clock(CLOCK).shutdownHook(false).build().run();
+                .store(TestStorage.PROVIDER, clean.uri(), Map.of()).clock(CLOCK).shutdownHook(false).build().run();
         assertThat(retry.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(storage.partitions()).isEqualTo(clean.partitions());
     }
@@ -335,7 +388,7 @@ class PipelineTest {
 
     @Test
     void aSourceThatCannotOpenIsAConfigurationErrorAndRecordsNoRun() {
-        TickerEtl unopenable = TickerEtl.builder().tickers("AAPL").from(JAN_2).to(JAN_31).store(storage.uri())
+        TickerEtl unopenable = TickerEtl.builder().tickers("AAPL").from(JAN_2).to(JAN_31).store(TestStorage.PROVIDER, storage.uri(), Map.of())
                 .clock(CLOCK).shutdownHook(false).source(new SourceProvider() {
                     @Override
                     public String name() {
@@ -389,7 +442,7 @@ class PipelineTest {
         };
 
         RunRecord r = TickerEtl.builder().tickers(tickers).from(JAN_2).to(JAN_31).source(checked)
-                .store(storage.uri()).clock(CLOCK).shutdownHook(false).build().run();
+                .store(TestStorage.PROVIDER, storage.uri(), Map.of()).clock(CLOCK).shutdownHook(false).build().run();
 
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(upstream.committed).containsExactlyInAnyOrderElementsOf(tickers);
@@ -441,7 +494,7 @@ class PipelineTest {
         assertThat(r.totals().written()).isEqualTo(NYSE.tradingDays(LocalDate.of(2025, 1, 21), JAN_31).size());
         // The same range done in one go gives identical records.
         TestStorage clean = TestStorage.create();
-        TickerEtl.builder().tickers("AAPL").from(JAN_2).to(JAN_31).source(upstream.source()).store(clean.uri())
+        TickerEtl.builder().tickers("AAPL").from(JAN_2).to(JAN_31).source(upstream.source()).store(TestStorage.PROVIDER, clean.uri(), Map.of())
                 .clock(CLOCK).shutdownHook(false).build().run();
         assertThat(storage.partitions()).isEqualTo(clean.partitions());
     }
@@ -519,12 +572,12 @@ class PipelineTest {
         };
 
         RunRecord r = TickerEtl.builder().tickers("AAPL", "MSFT", "NVDA").from(LocalDate.of(2024, 1, 2)).to(JAN_31)
-                .source(allBarsFirst).store(storage.uri()).clock(CLOCK).shutdownHook(false).maxBufferedBars(50)
+                .source(allBarsFirst).store(TestStorage.PROVIDER, storage.uri(), Map.of()).clock(CLOCK).shutdownHook(false).maxBufferedBars(50)
                 .build().run();
 
         TestStorage clean = TestStorage.create();
         TickerEtl.builder().tickers("AAPL", "MSFT", "NVDA").from(LocalDate.of(2024, 1, 2)).to(JAN_31)
-                .source(upstream.source()).store(clean.uri()).clock(CLOCK).shutdownHook(false).build().run();
+                .source(upstream.source()).store(TestStorage.PROVIDER, clean.uri(), Map.of()).clock(CLOCK).shutdownHook(false).build().run();
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(storage.partitions()).isEqualTo(clean.partitions());
     }
@@ -549,7 +602,7 @@ class PipelineTest {
 
         assertThat(raw.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(stored("AAPL", JAN_2, JAN_31)).isEqualTo(adjusted);
-        try (Store s = Store.open(storage.uri())) {
+        try (Store s = Store.open(TestStorage.PROVIDER, storage.uri(), Map.of())) {
             List<Bar> unadjusted = s.bars("AAPL", Timespan.DAY, false, JAN_2, JAN_31);
             assertThat(unadjusted).hasSameSizeAs(adjusted).allMatch(b -> !b.adjusted());
             assertThat(unadjusted.get(0).close()).isEqualTo(adjusted.get(0).close() * 4);
@@ -580,5 +633,10 @@ class PipelineTest {
                 .hasMessageContaining("unknown store scheme 'ftp'").hasMessageContaining("available");
         assertThatThrownBy(() -> TickerEtl.builder().sink(java.net.URI.create("nosuch://x/y")))
                 .hasMessageContaining("unknown sink scheme 'nosuch'");
+        assertThatThrownBy(() -> TickerEtl.builder().store(TestStorage.PROVIDER, java.net.URI.create("memory:x"),
+                Map.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("store: scheme 'memory' given to a provider of 'test'");
+        assertThatThrownBy(() -> Store.open(TestStorage.PROVIDER, java.net.URI.create("file:/x"), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("store: scheme 'file'");
     }
 }

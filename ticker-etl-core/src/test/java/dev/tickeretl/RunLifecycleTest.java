@@ -61,12 +61,12 @@ class RunLifecycleTest {
     }
 
     private TickerEtl.Builder batch(Source source) {
-        return TickerEtl.builder().tickers(TICKERS).from(JAN_2).to(JAN_31).source(source).store(storage.uri())
+        return TickerEtl.builder().tickers(TICKERS).from(JAN_2).to(JAN_31).source(source).store(TestStorage.PROVIDER, storage.uri(), Map.of())
                 .shutdownHook(false).commitInterval(Duration.ofMillis(50));
     }
 
     private List<RunRecord> runs() {
-        try (Store s = Store.open(storage.uri())) {
+        try (Store s = Store.open(TestStorage.PROVIDER, storage.uri(), Map.of())) {
             return s.runs();
         }
     }
@@ -99,7 +99,7 @@ class RunLifecycleTest {
         assertThat(asked).isNotEmpty().allSatisfy(t -> assertThat(cancelled.tickers().get(t).status())
                 .isEqualTo(RunStatus.CANCELLED));
         TestStorage clean = TestStorage.create();
-        TickerEtl.builder().tickers(TICKERS).from(JAN_2).to(JAN_31).source(upstream.source()).store(clean.uri())
+        TickerEtl.builder().tickers(TICKERS).from(JAN_2).to(JAN_31).source(upstream.source()).store(TestStorage.PROVIDER, clean.uri(), Map.of())
                 .shutdownHook(false).build().run();
         assertThat(storage.partitions()).isEqualTo(clean.partitions());
     }

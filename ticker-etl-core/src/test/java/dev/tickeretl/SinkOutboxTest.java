@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,12 +28,12 @@ class SinkOutboxTest {
 
     private RunRecord run(boolean incremental) {
         return TickerEtl.builder().tickers("AAPL", "MSFT").from(JAN_2).to(JAN_31).incremental(incremental)
-                .source(upstream.source()).store(storage.uri()).sink(sink.uri).clock(CLOCK).shutdownHook(false)
+                .source(upstream.source()).store(TestStorage.PROVIDER, storage.uri(), Map.of()).sink(FlakySink.PROVIDER, sink.uri, Map.of()).clock(CLOCK).shutdownHook(false)
                 .build().run();
     }
 
     private List<Bar> stored(String ticker) {
-        try (Store s = Store.open(storage.uri())) {
+        try (Store s = Store.open(TestStorage.PROVIDER, storage.uri(), Map.of())) {
             return s.bars(ticker, LocalDate.of(2024, 12, 1), JAN_31);
         }
     }
@@ -94,8 +95,8 @@ class SinkOutboxTest {
     void aStreamKeepsStoringDuringAnOutageAndDrainsWhenTheSinkIsBack() throws Exception {
         sink.down();
         NeverEndingSource source = new NeverEndingSource(LocalDateTime.of(2025, 1, 2, 9, 30), 5);
-        RunHandle handle = TickerEtl.builder().streaming().tickers("AAPL").source(source).store(storage.uri())
-                .sink(sink.uri).flushInterval(Duration.ofMillis(100)).shutdownHook(false).build().start();
+        RunHandle handle = TickerEtl.builder().streaming().tickers("AAPL").source(source).store(TestStorage.PROVIDER, storage.uri(), Map.of())
+                .sink(FlakySink.PROVIDER, sink.uri, Map.of()).flushInterval(Duration.ofMillis(100)).shutdownHook(false).build().start();
         while (source.delivered.get() < 100) {
             Thread.sleep(10);
         }

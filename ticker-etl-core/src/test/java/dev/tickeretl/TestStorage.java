@@ -15,13 +15,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
- * Storage in memory that tests can break: {@code test:<name>} stores, registered for the pipeline through
- * ServiceLoader like any backend. Writes of paths containing a chosen text fail as a full disk would; every write
+ * Storage in memory that tests can break: {@code test:<name>} stores, handed to the builder and to {@code Store.open}
+ * through {@link #PROVIDER} (the core's tests run inside its named module, where only its module descriptor
+ * registers services). Writes of paths containing a chosen text fail as a full disk would; every write
  * can be slowed down; and it counts what was written.
  */
 final class TestStorage implements Storage {
 
     private static final Map<String, TestStorage> NAMED = new ConcurrentHashMap<>();
+
+    /** Opens {@code test:<name>} stores. */
+    static final StoreProvider PROVIDER = new Provider();
 
     private final URI uri;
     private final MemoryStorage memory = MemoryStorage.create();

@@ -18,12 +18,12 @@ class UnboundedRunTest {
     private static final LocalDateTime OPEN = LocalDateTime.of(2025, 1, 2, 9, 30);
 
     private static TickerEtl.Builder stream(NeverEndingSource source, TestStorage storage, String... tickers) {
-        return TickerEtl.builder().streaming().tickers(tickers).source(source).store(storage.uri())
+        return TickerEtl.builder().streaming().tickers(tickers).source(source).store(TestStorage.PROVIDER, storage.uri(), Map.of())
                 .flushInterval(Duration.ofMillis(200)).commitInterval(Duration.ofMillis(100)).shutdownHook(false);
     }
 
     private static List<Bar> minutes(TestStorage storage, String ticker) {
-        try (Store s = Store.open(storage.uri())) {
+        try (Store s = Store.open(TestStorage.PROVIDER, storage.uri(), Map.of())) {
             return s.bars(ticker, Timespan.MINUTE, OPEN.toLocalDate(), LocalDate.of(2025, 12, 31));
         }
     }
@@ -160,7 +160,7 @@ class UnboundedRunTest {
             public void close() {
             }
         };
-        RunHandle handle = TickerEtl.builder().streaming().tickers("AAPL").source(source).store(storage.uri())
+        RunHandle handle = TickerEtl.builder().streaming().tickers("AAPL").source(source).store(TestStorage.PROVIDER, storage.uri(), Map.of())
                 .flushInterval(Duration.ofMillis(50)).shutdownHook(false).build().start();
         long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!feed.isEmpty() && System.nanoTime() - giveUp < 0) {

@@ -1,6 +1,7 @@
 package dev.tickeretl.polygon;
 
 import dev.tickeretl.Timespan;
+import dev.tickeretl.internal.DaemonThreads;
 import dev.tickeretl.spi.OffsetReader;
 import dev.tickeretl.spi.SourceEvent;
 import dev.tickeretl.spi.SourceRequest;
@@ -207,9 +208,7 @@ public class RequestOverheadBenchmark {
             System.arraycopy(head, 0, response, 0, head.length);
             System.arraycopy(page, 0, response, head.length, page.length);
             socket = new ServerSocket(0, 64, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
-            Thread acceptor = new Thread(this::accept, "fixed-latency-server");
-            acceptor.setDaemon(true);
-            acceptor.start();
+            DaemonThreads.thread("fixed-latency-server", this::accept).start();
         }
 
         String baseUrl() {
@@ -222,9 +221,7 @@ public class RequestOverheadBenchmark {
                     Socket connection = socket.accept();
                     connection.setTcpNoDelay(true);
                     open.add(connection);
-                    Thread serve = new Thread(() -> serve(connection), "fixed-latency-connection");
-                    serve.setDaemon(true);
-                    serve.start();
+                    DaemonThreads.thread("fixed-latency-connection", () -> serve(connection)).start();
                 } catch (IOException e) {
                     return;
                 }

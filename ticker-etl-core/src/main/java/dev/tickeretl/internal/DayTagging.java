@@ -19,6 +19,9 @@ import java.util.function.Function;
  */
 final class DayTagging {
 
+    /** About a year of sessions: the most a tagger may look back ({@link PhaseTagger#sessions()}). */
+    static final int MAX_SESSIONS = 260;
+
     private DayTagging() {
     }
 
@@ -35,7 +38,7 @@ final class DayTagging {
             byDate.put(b.tradingDate(), b);
         }
         int year = bars.isEmpty() ? 0 : bars.get(0).tradingDate().getYear();
-        int sessions = Math.max(1, Math.min(260, tagger.sessions()));
+        int sessions = sessions(tagger);
         List<Bar> out = new ArrayList<>(bars.size());
         for (Bar bar : bars) {
             Bar[] prior = new Bar[sessions];
@@ -52,6 +55,11 @@ final class DayTagging {
             out.add(bar.withPhase(phase, prior[0] == null ? null : prior[0].volume()));
         }
         return out;
+    }
+
+    /** The sessions before a bar that {@code tagger} reads: its {@link PhaseTagger#sessions()}, within 1..260. */
+    static int sessions(PhaseTagger tagger) {
+        return Math.max(1, Math.min(MAX_SESSIONS, tagger.sessions()));
     }
 
     private record Prior(Bar[] bars) implements PhaseTagger.PriorSessions {

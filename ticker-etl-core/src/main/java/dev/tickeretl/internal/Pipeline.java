@@ -15,6 +15,7 @@ import dev.tickeretl.Timespan;
 import dev.tickeretl.TradingCalendar;
 import dev.tickeretl.spi.InvalidBarException;
 import dev.tickeretl.spi.OffsetReader;
+import dev.tickeretl.spi.PhaseTagger;
 import dev.tickeretl.spi.ProviderContext;
 import dev.tickeretl.spi.RawBar;
 import dev.tickeretl.spi.Sink;
@@ -642,8 +643,9 @@ public final class Pipeline {
     // ------------------------------------------------------------------------------------------------ planning
 
     /**
-     * Bounded: each ticker's range is [previous trading day of the first wanted day, to]. Incremental runs want
-     * only trading days that, or whose previous session, lack a settled answer in the coverage (the tagger reads
+     * Bounded: each ticker's range is [the lookback's first session, to], the lookback being the sessions before the
+     * first wanted day that the phase tagger reads ({@link PhaseTagger#sessions()}, 1 for minute bars). Incremental
+     * runs want only the trading days of that window that lack a settled answer in the coverage (the tagger reads
      * answered ones from the store). Unbounded: the tickers.
      */
     private SourceRequest plan(DataStore store) {
@@ -653,6 +655,7 @@ public final class Pipeline {
         List<LocalDate> days = calendar.tradingDays(config.from(), config.to());
         OffsetsFile offsets = config.incremental() && !days.isEmpty()
                 ? store.offsets(config.timespan(), config.adjusted()) : null;
+        LocalDate lookback = days.isEmpty() ? null : lookbackStart(days.get(0));
         List<TickerRange> ranges = new ArrayList<>();
         for (Lane lane : lanes.values()) {
             if (days.isEmpty()) {
@@ -660,20 +663,16 @@ public final class Pipeline {
                 continue;
             }
             if (offsets == null) {
-                lane.range = new TickerRange(lane.ticker(), calendar.previousTradingDay(days.get(0)), config.to());
+                lane.range = new TickerRange(lane.ticker(), lookback, config.to());
             } else {
                 List<Coverage.Span> coverage = offsets.partitions()
                         .getOrDefault(lane.ticker(), OffsetsFile.Progress.NONE).coverage();
-                // A day is done when it and its previous session both have a settled answer: its phase depends
-                // on both. What is not done is asked for, as one span (one request chain is cheaper than several).
+                // A day is done when it and the sessions its phase depends on have a settled answer. What is not
+                // done is asked for, as one span (one request chain is cheaper than several).
                 java.util.TreeSet<LocalDate> needed = new java.util.TreeSet<>();
-                for (LocalDate d : days) {
+                for (LocalDate d : calendar.tradingDays(lookback, config.to())) {
                     if (!Coverage.answered(coverage, d, calendar)) {
                         needed.add(d);
-                    }
-                    LocalDate prior = calendar.previousTradingDay(d);
-                    if (!Coverage.answered(coverage, prior, calendar)) {
-                        needed.add(prior);
                     }
                 }
                 if (needed.isEmpty()) {
@@ -689,6 +688,16 @@ public final class Pipeline {
             warn("NO_TRADING_DAYS", null, null, "no NYSE trading day in " + config.from() + ".." + config.to());
         }
         return SourceRequest.bounded(config.timespan(), config.adjusted(), ranges);
+    }
+
+    /** The first session of the lookback before {@code firstDay}: as many sessions back as the tagger reads. */
+    private LocalDate lookbackStart(LocalDate firstDay) {
+        int sessions = config.timespan() == Timespan.DAY ? DayTagging.sessions(config.phaseTagger()) : 1;
+        LocalDate day = firstDay;
+        for (int i = 0; i < sessions; i++) {
+            day = calendar.previousTradingDay(day);
+        }
+        return day;
     }
 
     private OffsetReader offsetReader(DataStore store, SourceRequest request) {

@@ -49,6 +49,19 @@ public final class Providers {
         return find(Transformer.class, Transformer::name, name, "transformer");
     }
 
+    /**
+     * @throws IllegalArgumentException naming {@code field} when {@code uri}'s scheme is not {@code scheme} (a URI
+     *                                  without one is a file path)
+     */
+    public static void requireScheme(String field, String scheme, URI uri) {
+        String given = storeScheme(uri);
+        if (!given.equalsIgnoreCase(scheme)) {
+            // Only the scheme: a URI may carry user information that must not be repeated.
+            throw new IllegalArgumentException(field + ": scheme '" + given + "' given to a provider of '" + scheme
+                    + "'");
+        }
+    }
+
     public static <T> List<String> names(Class<T> service, Function<T, String> nameOf) {
         TreeSet<String> names = new TreeSet<>();
         for (T provider : load(service)) {

@@ -16,7 +16,10 @@ public interface PhaseTagger {
     /** The name users pick this tagger by. */
     String name();
 
-    /** How many trading sessions before a bar this tagger looks at (the brief's rule: 1). At most 260. */
+    /**
+     * How many trading sessions before a bar this tagger looks at (the brief's rule: 1), at most 260. A batch run
+     * also fetches that many sessions before its first day, so that its first bars are tagged against real ones.
+     */
     default int sessions() {
         return 1;
     }

@@ -106,6 +106,11 @@ final class IngestCommand implements Callable<Integer> {
                     + " unfinished tickers fail (exit 3, or 1 when none finished).")
     String deadline;
 
+    @Option(names = "--phase-tagger", paramLabel = "NAME",
+            description = "The rule that tags day bars, a phase tagger found by name on the class path (default: "
+                    + "brief, the previous session's volume; this CLI also has avg20, the 20-session average).")
+    String phaseTagger;
+
     @Option(names = "--source-option", paramLabel = "KEY=VALUE",
             description = "A source option the flags above do not cover (repeatable), e.g. plan=grouped or"
                     + " request-timeout=PT10S; for the simulator, latency=PT0.2S or seed=7.")
@@ -176,6 +181,9 @@ final class IngestCommand implements Callable<Integer> {
                 .store(store.uri(), store.options())
                 .clock(clock);
         sinks.addTo(builder);
+        if (phaseTagger != null) {
+            builder.phaseTagger(phaseTagger.strip()); // an unknown name fails build(), listing the available ones
+        }
         if (deadline != null) {
             builder.deadline(parseDuration("deadline", deadline));
         }

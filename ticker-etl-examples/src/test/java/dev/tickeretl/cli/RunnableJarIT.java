@@ -3,6 +3,7 @@ package dev.tickeretl.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,5 +33,17 @@ class RunnableJarIT {
                 "dev/tickeretl/simulator/SimulatorSourceProvider.class");
         assertThat(entries).filteredOn(name -> TEST_FRAMEWORKS.stream().anyMatch(name::startsWith)).isEmpty();
         assertThat(Files.size(jar)).isPositive();
+    }
+
+    @Test
+    void theCliJarRegistersTheCoresPhaseTaggerAndTheExamplePluginInOneServicesFile() throws IOException {
+        try (JarFile file = new JarFile(Path.of("target", "ticker-etl.jar").toFile())) {
+            ZipEntry services = file.getEntry("META-INF/services/dev.tickeretl.spi.PhaseTagger");
+            assertThat(services).as("merged by the shade plugin").isNotNull();
+            String text = new String(file.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")))
+                    .containsExactlyInAnyOrder("dev.tickeretl.internal.BriefPhaseTagger",
+                            "dev.tickeretl.examples.plugins.AverageVolumePhaseTagger");
+        }
     }
 }

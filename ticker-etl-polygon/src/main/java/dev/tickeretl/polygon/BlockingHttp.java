@@ -1,5 +1,6 @@
 package dev.tickeretl.polygon;
 
+import dev.tickeretl.internal.DaemonThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,8 +78,7 @@ final class BlockingHttp implements AutoCloseable {
         // A deadline is acted on within a tick; the tick is short next to the timeout and never busy.
         long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(5),
                 Math.min(TimeUnit.MILLISECONDS.toNanos(250), requestTimeoutNanos / 8));
-        this.watchdog = new Thread(() -> watch(tick), "polygon-watchdog-" + WATCHDOGS.incrementAndGet());
-        watchdog.setDaemon(true);
+        this.watchdog = DaemonThreads.thread("polygon-watchdog-" + WATCHDOGS.incrementAndGet(), () -> watch(tick));
         watchdog.start();
     }
 

@@ -3,6 +3,7 @@ package dev.tickeretl.polygon;
 import dev.tickeretl.MarketTime;
 import dev.tickeretl.Tickers;
 import dev.tickeretl.TradingCalendar;
+import dev.tickeretl.internal.DaemonThreads;
 import dev.tickeretl.spi.RawBar;
 import dev.tickeretl.spi.SourceEvent;
 import dev.tickeretl.SourceException;
@@ -23,7 +24,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,7 +61,8 @@ final class FetchRun {
         this.counters = counters;
         this.client = new AggregatesClient(settings, counters);
         this.redactor = Redactor.of(settings.apiKey());
-        this.workers = Executors.newFixedThreadPool(settings.concurrency(), daemonThreads());
+        this.workers = Executors.newFixedThreadPool(settings.concurrency(),
+                DaemonThreads.named("polygon-fetch-" + RUNS.incrementAndGet()));
     }
 
     /** Plans the requests and starts the workers. */
@@ -380,16 +381,6 @@ final class FetchRun {
             last = Math.max(last, bar.startMs());
         }
         return last;
-    }
-
-    private static ThreadFactory daemonThreads() {
-        int run = RUNS.incrementAndGet();
-        AtomicInteger n = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, "polygon-fetch-" + run + "-" + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /**

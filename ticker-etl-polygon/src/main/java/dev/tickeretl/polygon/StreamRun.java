@@ -3,6 +3,7 @@ package dev.tickeretl.polygon;
 import dev.tickeretl.MarketTime;
 import dev.tickeretl.SourceException;
 import dev.tickeretl.Timespan;
+import dev.tickeretl.internal.DaemonThreads;
 import dev.tickeretl.spi.Observer;
 import dev.tickeretl.spi.OffsetReader;
 import dev.tickeretl.spi.RawBar;
@@ -108,9 +109,9 @@ final class StreamRun {
         this.redactor = Redactor.of(settings.apiKey());
         this.http = HttpClient.newBuilder().connectTimeout(HANDSHAKE_TIMEOUT).build();
         this.inbox = new ArrayBlockingQueue<>(ws.frameQueue());
-        this.repairs = Executors.newFixedThreadPool(ws.repairConcurrency(), daemon("polygon-repair-" + run));
-        this.connector = new Thread(this::connectForever, "polygon-stream-" + run);
-        this.connector.setDaemon(true);
+        this.repairs = Executors.newFixedThreadPool(ws.repairConcurrency(),
+                DaemonThreads.named("polygon-repair-" + run));
+        this.connector = DaemonThreads.thread("polygon-stream-" + run, this::connectForever);
     }
 
     /** Reads the committed offsets and starts connecting. */
@@ -667,15 +668,6 @@ final class StreamRun {
         } catch (NumberFormatException e) {
             return Long.MIN_VALUE;
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     @Override

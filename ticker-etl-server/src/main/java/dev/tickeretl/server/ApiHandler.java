@@ -154,7 +154,7 @@ final class ApiHandler implements HttpHandler {
         for (String ticker : tickers) {
             Optional<Bar> last = StoreReads.latest(store, ticker, timespan, adjusted, today);
             json.append(json.length() > 1 ? "," : "").append('"').append(ticker).append("\":")
-                    .append(last.map(JsonCodec::toJson).orElse("null"));
+                    .append(last.map(Bar::toJson).orElse("null"));
         }
         byte[] body = json.append('}').toString().getBytes(StandardCharsets.UTF_8);
         send(exchange, head, 200, "application/json", LIVE_CACHE, ETags.of(body), body);

@@ -3,6 +3,7 @@ package dev.tickeretl.server;
 import com.sun.net.httpserver.HttpServer;
 import dev.tickeretl.Store;
 import dev.tickeretl.TickerEtlException;
+import dev.tickeretl.internal.DaemonThreads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The read API over a store, for apps and people who should not need to know the store's layout: bars as JSON
@@ -156,13 +156,8 @@ public final class BarServer implements AutoCloseable {
             BarChanges feed = ownsChanges ? new PollingBarChanges(store, clock, pollInterval) : changes;
             // Each open event stream holds a thread; the rest serve ordinary requests.
             int threads = maxStreams + 4;
-            AtomicInteger n = new AtomicInteger();
             ThreadPoolExecutor workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "ticker-etl-http-" + n.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
+                    new LinkedBlockingQueue<>(), DaemonThreads.named("ticker-etl-http"));
             workers.allowCoreThreadTimeOut(true);
             HttpServer http;
             try {

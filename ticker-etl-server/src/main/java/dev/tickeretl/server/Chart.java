@@ -3,7 +3,6 @@ package dev.tickeretl.server;
 import dev.tickeretl.Bar;
 import dev.tickeretl.Store;
 import dev.tickeretl.Timespan;
-import dev.tickeretl.internal.JsonCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +59,7 @@ public final class Chart {
         data.append("{\"mode\":\"file\",\"timespan\":\"day\",\"from\":\"").append(from).append("\",\"to\":\"")
                 .append(to).append("\",\"tickers\":{\"").append(ticker).append("\":[");
         for (int i = 0; i < bars.size(); i++) {
-            data.append(i == 0 ? "" : ",").append(JsonCodec.toJson(bars.get(i)));
+            data.append(i == 0 ? "" : ",").append(bars.get(i).toJson());
         }
         data.append("]}}");
         String title = ticker + " " + from + " to " + to;

@@ -2,7 +2,6 @@ package dev.tickeretl.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.tickeretl.Bar;
-import dev.tickeretl.internal.JsonCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +87,7 @@ final class EventStreams {
             queue.drainTo(batch, 999);
             StringBuilder events = new StringBuilder(batch.size() * 360);
             for (Bar bar : batch) {
-                events.append("event: bar\ndata: ").append(JsonCodec.toJson(bar)).append("\n\n");
+                events.append("event: bar\ndata: ").append(bar.toJson()).append("\n\n");
             }
             write(out, events.toString());
         }

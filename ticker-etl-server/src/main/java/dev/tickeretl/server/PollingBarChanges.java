@@ -4,6 +4,7 @@ import dev.tickeretl.Bar;
 import dev.tickeretl.MarketTime;
 import dev.tickeretl.Store;
 import dev.tickeretl.Timespan;
+import dev.tickeretl.internal.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -52,11 +53,7 @@ final class PollingBarChanges implements BarChanges {
     PollingBarChanges(Store store, Clock clock, Duration interval) {
         this.store = store;
         this.clock = clock;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ticker-etl-bar-changes");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ticker-etl-bar-changes"));
         long ms = Math.max(1, interval.toMillis());
         timer.scheduleWithFixedDelay(this::pollSafely, ms, ms, TimeUnit.MILLISECONDS);
     }

@@ -1,5 +1,6 @@
 package dev.tickeretl.simulator;
 
+import dev.tickeretl.internal.DaemonThreads;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * A small HTTP/1.1 server on 127.0.0.1 with one thread per connection, serving the REST API and, on the same port,
@@ -48,7 +49,7 @@ final class LoopbackServer implements AutoCloseable {
     private final Routes routes;
     private final Semaphore workers;
     private final String threadPrefix;
-    private final AtomicInteger threadCount = new AtomicInteger();
+    private final ThreadFactory connectionThreads;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -68,9 +69,8 @@ final class LoopbackServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
         }
-        Thread acceptor = new Thread(this::acceptLoop, threadPrefix + "-" + port() + "-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.connectionThreads = DaemonThreads.named(threadPrefix + "-" + port());
+        DaemonThreads.thread(threadPrefix + "-" + port() + "-accept", this::acceptLoop).start();
     }
 
     int port() {
@@ -89,10 +89,7 @@ final class LoopbackServer implements AutoCloseable {
                 continue; // e.g. too many open files for a moment: keep serving the connections that work
             }
             open.add(socket);
-            Thread thread = new Thread(() -> serve(socket),
-                    threadPrefix + "-" + port() + "-" + threadCount.incrementAndGet());
-            thread.setDaemon(true);
-            thread.start();
+            connectionThreads.newThread(() -> serve(socket)).start();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tickeretl.simulator;
 
 import dev.tickeretl.MarketTime;
 import dev.tickeretl.TradingCalendar;
+import dev.tickeretl.internal.DaemonThreads;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -79,8 +80,7 @@ final class MinuteFeed {
         this.universe = universe;
         this.clock = clock;
         this.hub = hub;
-        this.thread = new Thread(this::run, threadName);
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.thread(threadName, this::run);
     }
 
     void start() {

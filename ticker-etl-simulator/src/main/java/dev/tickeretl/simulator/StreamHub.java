@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tickeretl.Tickers;
+import dev.tickeretl.internal.DaemonThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -398,11 +399,7 @@ final class StreamHub {
 
     private synchronized ScheduledExecutorService timer() {
         if (timer == null) {
-            timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, threadName + "-stream-timer");
-                thread.setDaemon(true);
-                return thread;
-            });
+            timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(threadName + "-stream-timer"));
         }
         return timer;
     }

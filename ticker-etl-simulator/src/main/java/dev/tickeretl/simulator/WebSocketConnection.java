@@ -1,5 +1,6 @@
 package dev.tickeretl.simulator;
 
+import dev.tickeretl.internal.DaemonThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -61,8 +62,7 @@ final class WebSocketConnection {
         this.socket = socket;
         this.in = in;
         this.out = out;
-        this.writer = new Thread(this::writeLoop, threadName + "-ws-writer");
-        this.writer.setDaemon(true);
+        this.writer = DaemonThreads.thread(threadName + "-ws-writer", this::writeLoop);
         this.writer.start();
     }
 

@@ -12,6 +12,7 @@ import dev.tickeretl.Timespan;
 import dev.tickeretl.TradingCalendar;
 import dev.tickeretl.internal.BriefPhaseTagger;
 import dev.tickeretl.internal.Coverage;
+import dev.tickeretl.internal.DaemonThreads;
 import dev.tickeretl.internal.DataStore;
 import dev.tickeretl.internal.DataStore.WriteOutcome;
 import dev.tickeretl.internal.OffsetsFile;
@@ -192,7 +193,7 @@ public abstract class StoreContract {
             storages.add(another().storage());
         }
         CyclicBarrier together = new CyclicBarrier(writers);
-        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        ExecutorService pool = Executors.newFixedThreadPool(writers, DaemonThreads.named("store-contract-writer"));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
@@ -497,7 +498,7 @@ public abstract class StoreContract {
         for (int w = 0; w < writers; w++) {
             stores.add(another());
         }
-        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        ExecutorService pool = Executors.newFixedThreadPool(writers, DaemonThreads.named("store-contract-writer"));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
@@ -601,7 +602,7 @@ public abstract class StoreContract {
             stores.add(another());
         }
         CyclicBarrier together = new CyclicBarrier(writers);
-        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        ExecutorService pool = Executors.newFixedThreadPool(writers, DaemonThreads.named("store-contract-writer"));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < writers; w++) {

@@ -1,5 +1,6 @@
 package dev.tickeretl.testkit.kafka;
 
+import dev.tickeretl.internal.DaemonThreads;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ public final class KafkaBrokerMain {
         if (parent == null) {
             return;
         }
-        Thread watcher = new Thread(() -> {
+        DaemonThreads.thread("parent-watcher", () -> {
             while (parent.isAlive()) {
                 try {
                     Thread.sleep(1000);
@@ -52,9 +53,7 @@ public final class KafkaBrokerMain {
                 }
             }
             Runtime.getRuntime().halt(3);
-        }, "parent-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
+        }).start();
     }
 
     private static Object invoke(String type, String method, Class<?>[] parameters, Object... args)
