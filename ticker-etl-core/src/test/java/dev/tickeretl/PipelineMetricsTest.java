@@ -102,7 +102,7 @@ class PipelineMetricsTest {
         assertEveryCallIsDefined();
         assertThat(observer.calls).extracting(Recording.Call::name).contains(Metrics.BARS_FETCHED,
                 Metrics.BARS_WRITTEN, Metrics.BARS_INVALID, Metrics.LAST_BAR_AGE, Metrics.OFFSET_LAG,
-                Metrics.PARTITION_WRITE_DURATION, Metrics.PARTITION_WRITE_BYTES, Metrics.RECEIVE_TO_DURABLE,
+                Metrics.PARTITION_WRITE_DURATION, Metrics.PARTITION_WRITE_BYTES, Metrics.PIPELINE_TO_DURABLE,
                 Metrics.TICKERS_FINISHED, Metrics.RUNS, Metrics.RUN_DURATION, Metrics.RUN_FINISHED_TIMESTAMP);
     }
 
@@ -176,7 +176,7 @@ class PipelineMetricsTest {
         // A stream's own measurements (segments, compaction) are in the vocabulary too.
         assertEveryCallIsDefined();
         assertThat(observer.calls).extracting(Recording.Call::name).contains(Metrics.SEGMENT_WRITE_DURATION,
-                Metrics.COMPACTION_DURATION, Metrics.RECEIVE_TO_DURABLE, Metrics.WRITE_FAILURES);
+                Metrics.COMPACTION_DURATION, Metrics.PIPELINE_TO_DURABLE, Metrics.WRITE_FAILURES);
     }
 
     private void assertEveryCallIsDefined() {

@@ -1291,7 +1291,7 @@ public final class Pipeline {
                 long durable = System.nanoTime();
                 metrics.time(Metrics.SEGMENT_WRITE_DURATION, Duration.ofNanos(durable - t0));
                 for (Unit unit : group) {
-                    metrics.time(Metrics.RECEIVE_TO_DURABLE, Duration.ofNanos(durable - unit.receivedSince));
+                    metrics.time(Metrics.PIPELINE_TO_DURABLE, Duration.ofNanos(durable - unit.receivedSince));
                 }
                 boolean first = true;
                 for (Unit unit : group) {
@@ -1373,7 +1373,7 @@ public final class Pipeline {
                 long durable = System.nanoTime();
                 metrics.time(Metrics.PARTITION_WRITE_DURATION, Duration.ofNanos(durable - t0));
                 if (!unit.bars.isEmpty()) {
-                    metrics.time(Metrics.RECEIVE_TO_DURABLE, Duration.ofNanos(durable - unit.receivedSince));
+                    metrics.time(Metrics.PIPELINE_TO_DURABLE, Duration.ofNanos(durable - unit.receivedSince));
                 }
                 for (SinkLink link : links) {
                     // Only after the bars are durable; a sink that does not take them gets them from the outbox

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tickeretl.RunRecord;
 import dev.tickeretl.Store;
-import dev.tickeretl.testkit.simulator.PolygonSimulator;
+import dev.tickeretl.simulator.PolygonSimulator;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

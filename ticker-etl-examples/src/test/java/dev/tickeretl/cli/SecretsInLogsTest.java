@@ -2,7 +2,7 @@ package dev.tickeretl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tickeretl.testkit.simulator.PolygonSimulator;
+import dev.tickeretl.simulator.PolygonSimulator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
