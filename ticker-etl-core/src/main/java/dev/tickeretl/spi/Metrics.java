@@ -222,6 +222,18 @@ public final class Metrics {
     /** Outbox depth: bars waiting for a sink. */
     public static final String OUTBOX_PENDING = "ticker_etl_outbox_pending";
 
+    /** Records the Kafka sink sent and the broker acknowledged. */
+    public static final String KAFKA_RECORDS_SENT = "ticker_etl_kafka_records_sent";
+
+    /** Kafka sends that failed (the bars wait in the outbox). */
+    public static final String KAFKA_ERRORS = "ticker_etl_kafka_errors";
+
+    /** One batch sent to Kafka, until every record of it is acknowledged. */
+    public static final String KAFKA_SEND_DURATION = "ticker_etl_kafka_send_duration";
+
+    /** 1 while the last send to the broker succeeded, 0 after a failure. */
+    public static final String KAFKA_AVAILABLE = "ticker_etl_kafka_available";
+
     // ---------------------------------------------------------------------------------------------------- runs
 
     /** Tickers finished, by outcome. */
@@ -316,6 +328,13 @@ public final class Metrics {
                 "Bars put in the durable outbox because the sink did not take them", null, SINK);
         define(OUTBOX_PENDING, Kind.GAUGE, null,
                 "Outbox depth: bars waiting in the store for a sink", null, SINK);
+        define(KAFKA_RECORDS_SENT, Kind.COUNTER, null, "Records sent to Kafka and acknowledged", null, SINK);
+        define(KAFKA_ERRORS, Kind.COUNTER, null, "Kafka sends that failed (the bars wait in the outbox)", null,
+                SINK);
+        define(KAFKA_SEND_DURATION, Kind.TIMER, SECONDS, "Time to send a batch to Kafka until it is acknowledged",
+                Duration.ofMinutes(2), SINK);
+        define(KAFKA_AVAILABLE, Kind.GAUGE, null, "1 while the last send to the broker succeeded, else 0", null,
+                SINK);
         define(TICKERS_FINISHED, Kind.COUNTER, null,
                 "Tickers finished, by outcome", null, STATUS);
         define(RUNS, Kind.COUNTER, null,
