@@ -89,6 +89,34 @@ class CliMetricsTest {
                 ConnectException.class);
     }
 
+    @Test
+    @Timeout(120)
+    void streamServesItsSeriesWhileRunningAndIsReadyOnlyWhenConnectedAndBarsArrive() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> Main.run(new PrintWriter(out, true),
+                new PrintWriter(err, true), "stream", "--source", "simulator", "--source-option", "speed=600",
+                "--tickers", "AAPL,MSFT", "--store", store(), "--duration", "PT20S", "--metrics-port", "0"));
+
+        URI metrics = URI.create(await(() -> {
+            Matcher m = METRICS_URI.matcher(err.toString());
+            return m.find() ? m.group(1) : null;
+        }));
+        assertThat(await(() -> status(metrics.resolve("/ready")) == 200 ? "ready" : null))
+                .as("/ready once connected and bars arrive").isEqualTo("ready");
+        PrometheusText during = await(() -> {
+            PrometheusText p = PrometheusText.parse(get(metrics).body());
+            return p.find("ticker_etl_bars_written_total", "ticker", "AAPL").isEmpty() ? null : p;
+        });
+        assertThat(exit).as("still running when scraped").isNotDone();
+        assertThat(during.value("ticker_etl_stream_connected")).isEqualTo(1.0);
+        assertThat(during.value("ticker_etl_stream_bars_received_total")).isPositive();
+        assertThat(during.find("ticker_etl_segment_write_duration_seconds_bucket")).isNotEmpty();
+
+        assertThat(exit.get(100, TimeUnit.SECONDS)).as(err.toString()).isZero();
+        assertThatThrownBy(() -> get(metrics)).hasCauseInstanceOf(ConnectException.class);
+    }
+
     private int status(URI uri) throws Exception {
         try {
             return get(uri).statusCode();
