@@ -197,16 +197,17 @@ final class IngestCommand implements Callable<Integer> {
         RunListener progress = quiet ? RunListener.NONE : CliLog.json() ? new ProgressLog()
                 : new ProgressListener(err, System.console() != null, clientRateLimit());
         builder.listener(both(readiness, progress));
-        TickerEtl etl = builder.build(); // checks the order of the dates and that none is in the future
-        TradingDateRange.check(start, end, TradingCalendar.nyse());
         RunRecord run;
         MonitoringOptions.Monitoring metrics = monitoring.start(tickerList, readiness);
         try {
             builder.observer(metrics.observer());
+            TickerEtl etl = builder.build(); // checks the order of the dates and that none is in the future
+            TradingDateRange.check(start, end, TradingCalendar.nyse());
             if (metrics.metricsUri() != null && !quiet) {
                 notice(err, "metrics at " + metrics.metricsUri() + " (also /health, /ready)");
             }
             RunHandle handle = etl.start();
+            metrics.ran();
             Signals.stopOnSignal(handle);
             try {
                 run = handle.result();

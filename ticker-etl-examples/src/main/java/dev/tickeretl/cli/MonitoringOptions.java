@@ -35,8 +35,8 @@ final class MonitoringOptions {
     String host;
 
     @Option(names = "--metrics-file", paramLabel = "FILE.prom",
-            description = "Write the metrics as a node_exporter textfile, atomically: at the end of the run and every"
-                    + " 15 s while it runs.")
+            description = "Write the metrics as a node_exporter textfile, atomically: every 15 s while the run goes"
+                    + " on and at its end (the previous run's file stays until then).")
     Path file;
 
     @Option(names = "--metrics-tickers", paramLabel = "A,B,..", split = ",",
@@ -82,6 +82,7 @@ final class MonitoringOptions {
         private final Observer observer;
         private final MetricsServer server;
         private final PrometheusTextfile textfile;
+        private volatile boolean ran;
 
         Monitoring(Observer observer, MetricsServer server, PrometheusTextfile textfile) {
             this.observer = observer;
@@ -98,16 +99,24 @@ final class MonitoringOptions {
             return server == null ? null : server.uri().resolve("/metrics");
         }
 
+        /** The command ran a pipeline: its metrics are worth writing, even if it failed later. */
+        void ran() {
+            ran = true;
+        }
+
         /**
-         * Writes the textfile's final version, then stops serving.
+         * Writes the textfile's final version (only if a pipeline ran: a usage error must not replace the previous
+         * run's file), then stops serving.
          *
          * @throws java.io.UncheckedIOException when the final textfile cannot be written
          */
         @Override
         public void close() {
             try {
-                if (textfile != null) {
+                if (textfile != null && ran) {
                     textfile.close();
+                } else if (textfile != null) {
+                    textfile.cancel();
                 }
             } finally {
                 if (server != null) {

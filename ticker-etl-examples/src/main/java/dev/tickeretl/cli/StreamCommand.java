@@ -136,6 +136,7 @@ final class StreamCommand implements Callable<Integer> {
             sinks.addTo(builder);
             TickerEtl etl = builder.build();
             RunHandle handle = etl.start();
+            metrics.ran();
             Signals.stopOnSignal(handle);
             long deadline = stopAfter == null ? Long.MAX_VALUE : System.nanoTime() + stopAfter.toNanos();
             while (!handle.awaitTermination(Duration.ofMillis(Math.min(every.toMillis(), 250)))) {

@@ -180,6 +180,19 @@ class CliMetricsTest {
     }
 
     @Test
+    void aCommandThatFailsBeforeItRunsLeavesThePreviousRunsMetricsFileAlone() throws Exception {
+        Path file = dir.resolve("ticker_etl.prom");
+        String previous = "# TYPE ticker_etl_runs_total counter\nticker_etl_runs_total{status=\"SUCCEEDED\"} 1.0\n";
+        Files.writeString(file, previous);
+
+        CliRunner.Result r = cli("ingest", "--source", "simulator", "--from", "2025-01-10", "--to", "2025-01-02",
+                "--store", store(), "--metrics-file", file.toString());
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(Files.readString(file)).isEqualTo(previous);
+    }
+
+    @Test
     void aTakenMetricsPortFailsTheCommandBeforeAnyRunNamingTheOption() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CliRunner.Result r = cli("ingest", "--source", "simulator", "--store", store(), "--metrics-port",

@@ -26,12 +26,15 @@ final class CliProcess {
      */
     static Result run(Path dir, Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                .toString(), "-Xmx256m",
+                // The test class path also holds slf4j-simple: the CLI's own binding, as in its jar, without a word.
+                "-Dslf4j.provider=" + CliLogProvider.class.getName(), "-Dslf4j.internal.verbosity=WARN",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("POLYGON_API_KEY");
         pb.environment().remove("MASSIVE_API_KEY");
-        pb.environment().remove(Logging.LEVEL_VARIABLE);
+        pb.environment().remove(CliLog.LEVEL_VARIABLE);
         env.forEach((k, v) -> {
             if (v == null) {
                 pb.environment().remove(k);

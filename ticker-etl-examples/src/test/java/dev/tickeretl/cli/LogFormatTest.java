@@ -42,15 +42,15 @@ class LogFormatTest {
     @Timeout(180)
     void jsonLogsAreOneObjectPerLineWithTimeLevelLoggerMessageAndTheRunIdAndTickerWhereTheyBelong()
             throws Exception {
-        // ZZZZ is not listed yet upstream: a data-quality warning (NO_BARS) about one ticker.
+        // NVDA's bar of 2025-01-06 has its high below its low upstream: a data-quality warning about one ticker.
         CliProcess.Result r;
         try (PolygonSimulator upstream = PolygonSimulator.builder()
-                .listedSince("ZZZZ", java.time.LocalDate.of(2030, 1, 2)).start()) {
-            r = CliProcess.run(dir, Map.of(), ingest("--tickers", "AAPL,MSFT,ZZZZ", "--log-format", "json",
+                .override("NVDA", java.time.LocalDate.of(2025, 1, 6), b -> b.withHigh(b.low() - 1)).start()) {
+            r = CliProcess.run(dir, Map.of(), ingest("--tickers", "AAPL,MSFT,NVDA", "--log-format", "json",
                     "--source", "polygon", "--base-url", upstream.baseUrl(), "--source-option", "require-key=false"));
         }
 
-        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.exit()).as("partial: one invalid bar; %s", r.err()).isEqualTo(Main.EXIT_PARTIAL);
         String runId = lastRun().runId();
         List<JsonNode> lines = new ArrayList<>();
         for (String line : r.err().split("\n", -1)) {
@@ -73,39 +73,40 @@ class LogFormatTest {
         assertThat(pipeline).isNotEmpty().allSatisfy(n -> assertThat(n.path("run_id").asText()).isEqualTo(runId));
         JsonNode finished = pipeline.stream().filter(n -> n.path("event").asText().equals("run_finished"))
                 .findFirst().orElseThrow();
-        assertThat(finished.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(finished.path("status").asText()).isEqualTo("PARTIAL");
         assertThat(finished.path("duration_ms").isNumber()).isTrue();
         assertThat(finished.has("ticker")).as("the run's own lines name no ticker").isFalse();
 
         List<JsonNode> tickers = lines.stream().filter(n -> n.path("event").asText().equals("ticker_finished"))
                 .toList();
         assertThat(tickers).extracting(n -> n.path("ticker").asText())
-                .containsExactlyInAnyOrder("AAPL", "MSFT", "ZZZZ");
+                .containsExactlyInAnyOrder("AAPL", "MSFT", "NVDA");
         assertThat(tickers).allSatisfy(n -> {
             assertThat(n.path("run_id").asText()).isEqualTo(runId);
             assertThat(n.path("message").asText()).contains(n.path("ticker").asText());
             assertThat(n.path("fetched").isNumber()).isTrue();
         });
         JsonNode warning = lines.stream().filter(n -> n.path("event").asText().equals("data_quality"))
-                .findFirst().orElseThrow();
+                .findFirst().orElseThrow(() -> new AssertionError("no data-quality line in " + r.err()));
         assertThat(warning.path("level").asText()).isEqualTo("WARN");
-        assertThat(warning.path("kind").asText()).isEqualTo("NO_BARS");
-        assertThat(warning.path("ticker").asText()).isEqualTo("ZZZZ");
-        assertThat(r.out()).as("the summary stays on standard output").contains("SUCCEEDED");
+        assertThat(warning.path("kind").asText()).isEqualTo("INVALID_BAR");
+        assertThat(warning.path("ticker").asText()).isEqualTo("NVDA");
+        assertThat(r.out()).as("the summary stays on standard output").contains("PARTIAL");
     }
 
     @Test
     @Timeout(180)
     void plainLogLinesCarryAnIsoUtcTimestampAndTheLevelComesFromTheEnvironment() throws Exception {
-        CliProcess.Result info = CliProcess.run(dir, Map.of(Logging.LEVEL_VARIABLE, "info"),
+        CliProcess.Result info = CliProcess.run(dir, Map.of(CliLog.LEVEL_VARIABLE, "info"),
                 ingest("--tickers", "AAPL"));
         CliProcess.Result quietDefault = CliProcess.run(dir, Map.of(), ingest("--tickers", "AAPL"));
 
         assertThat(info.exit()).as(info.err()).isZero();
         List<String> logLines = info.errLines().stream().filter(l -> l.matches("^\\d{4}-.*")).toList();
-        assertThat(logLines).isNotEmpty().allSatisfy(l -> assertThat(l)
-                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (TRACE|DEBUG|INFO|WARN|ERROR) +\\S+ - .+"));
-        assertThat(logLines).anyMatch(l -> l.contains(" INFO  Pipeline - run ") && l.contains(" started: "));
+        assertThat(logLines).isNotEmpty().allSatisfy(l -> assertThat(l).matches(
+                "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (TRACE|DEBUG|INFO|WARN|ERROR) +\\[[^]]+] \\S+ - .+"));
+        assertThat(logLines).anyMatch(l -> l.contains(" INFO  [") && l.contains("] Pipeline - run ")
+                && l.contains(" started: "));
         // Default level warn: a clean run logs nothing, and the progress lines stay plain.
         assertThat(quietDefault.errLines()).noneMatch(l -> l.matches("^\\d{4}-.*"))
                 .anyMatch(l -> l.startsWith("ticker AAPL SUCCEEDED"));
@@ -114,7 +115,7 @@ class LogFormatTest {
     @Test
     @Timeout(180)
     void quietPrintsOnlyErrorsWhateverTheLevelAsked() throws Exception {
-        CliProcess.Result quiet = CliProcess.run(dir, Map.of(Logging.LEVEL_VARIABLE, "debug"),
+        CliProcess.Result quiet = CliProcess.run(dir, Map.of(CliLog.LEVEL_VARIABLE, "debug"),
                 ingest("--tickers", "AAPL,ZZZZ", "--quiet", "--log-format", "json"));
         CliProcess.Result failing = CliProcess.run(dir, Map.of(), ingest("--tickers", "AAPL", "--quiet",
                 "--log-format", "json", "--metrics-file", dir.resolve("not-prom.txt").toString()));
@@ -131,7 +132,7 @@ class LogFormatTest {
     @Test
     @Timeout(180)
     void debugLevelFromTheEnvironmentStillWorksWithJson() throws Exception {
-        CliProcess.Result r = CliProcess.run(dir, Map.of(Logging.LEVEL_VARIABLE, "debug"),
+        CliProcess.Result r = CliProcess.run(dir, Map.of(CliLog.LEVEL_VARIABLE, "debug"),
                 ingest("--tickers", "AAPL", "--log-format", "JSON"));
 
         assertThat(r.exit()).as(r.err()).isZero();

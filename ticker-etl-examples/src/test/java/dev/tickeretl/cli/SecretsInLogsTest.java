@@ -37,7 +37,7 @@ class SecretsInLogsTest {
     void aSuccessfulRunAtTraceLevelPrintsTheKeyNowhere() throws Exception {
         CliProcess.Result r;
         try (PolygonSimulator upstream = PolygonSimulator.builder().requireKey(KEY).start()) {
-            r = CliProcess.run(dir, Map.of("POLYGON_API_KEY", KEY, Logging.LEVEL_VARIABLE, "trace"),
+            r = CliProcess.run(dir, Map.of("POLYGON_API_KEY", KEY, CliLog.LEVEL_VARIABLE, "trace"),
                     ingest(upstream.baseUrl(), "json"));
         }
 
@@ -65,7 +65,7 @@ class SecretsInLogsTest {
             server.start(java.net.InetAddress.getLoopbackAddress(), 0);
             String base = server.url("/").toString().replaceAll("/$", "");
             for (String format : List.of("plain", "json")) {
-                results.add(CliProcess.run(dir, Map.of("POLYGON_API_KEY", KEY, Logging.LEVEL_VARIABLE, "trace"),
+                results.add(CliProcess.run(dir, Map.of("POLYGON_API_KEY", KEY, CliLog.LEVEL_VARIABLE, "trace"),
                         ingest(base, format)));
             }
         }

@@ -46,8 +46,9 @@ public final class PrometheusTextfile implements AutoCloseable {
     }
 
     /**
-     * Writes {@code file} now (so a bad path fails at once) and again every {@code interval} until {@link #close()},
-     * which writes it a last time.
+     * Writes {@code file} every {@code interval} until {@link #close()}, which writes it a last time. Nothing is
+     * written at once: the file of the previous run stays until this one has something to say (so an alert on "the
+     * last success" does not lose it at every start). A path that cannot be written fails here, though.
      *
      * @throws IllegalArgumentException when the file name does not end in {@code .prom} (node_exporter reads only
      *                                  those) or its directory does not exist
@@ -59,16 +60,14 @@ public final class PrometheusTextfile implements AutoCloseable {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("metrics-file interval: must be positive, got " + interval);
         }
-        write(registry, file);
+        probe(file);
         return new PrometheusTextfile(registry, file, interval);
     }
 
     /** Writes {@code file} once, atomically. */
     public static void write(PrometheusMeterRegistry registry, Path file) {
         check(file);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Thread.currentThread().getId() + ".tmp");
+        Path tmp = temporary(file);
         try {
             byte[] text = registry.scrape().getBytes(StandardCharsets.UTF_8);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -92,6 +91,23 @@ public final class PrometheusTextfile implements AutoCloseable {
             }
             throw new UncheckedIOException("metrics-file: cannot write " + file + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** Creates and removes the temporary file a write would use: the directory must take it. */
+    private static void probe(Path file) {
+        Path tmp = temporary(file);
+        try {
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp);
+            Files.delete(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("metrics-file: cannot write in " + tmp.getParent() + " (" + e + ")", e);
+        }
+    }
+
+    private static Path temporary(Path file) {
+        return file.toAbsolutePath().getParent().resolve("." + file.getFileName() + "."
+                + ProcessHandle.current().pid() + "." + Thread.currentThread().getId() + ".tmp");
     }
 
     private static void check(Path file) {
@@ -118,12 +134,17 @@ public final class PrometheusTextfile implements AutoCloseable {
     /** Stops the periodic writes and writes the file a last time. */
     @Override
     public void close() {
+        cancel();
+        write(registry, file);
+    }
+
+    /** Stops the periodic writes without writing again (e.g. the command failed before it ran anything). */
+    public void cancel() {
         timer.shutdownNow();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        write(registry, file);
     }
 }

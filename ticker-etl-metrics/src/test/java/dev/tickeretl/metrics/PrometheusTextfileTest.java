@@ -93,14 +93,17 @@ class PrometheusTextfileTest {
 
     @Test
     @Timeout(30)
-    void aLongRunRewritesTheFilePeriodicallyAndOnceMoreAtTheEnd() throws Exception {
+    void aLongRunRewritesTheFilePeriodicallyAndOnceMoreAtTheEndAndLeavesThePreviousOneUntilThen() throws Exception {
         Path file = dir.resolve("ticker_etl.prom");
+        Files.writeString(file, "# TYPE ticker_etl_runs_total counter\nticker_etl_runs_total{status=\"SUCCEEDED\"} 1.0\n");
         observer.count(Metrics.BARS_FETCHED, 1, Metrics.TICKER, "AAPL");
-        try (PrometheusTextfile periodic = PrometheusTextfile.every(registry, file, Duration.ofMillis(50))) {
-            assertThat(fetched(file)).as("written at once").isEqualTo(1.0);
+        try (PrometheusTextfile periodic = PrometheusTextfile.every(registry, file, Duration.ofMillis(300))) {
+            assertThat(Files.readString(file)).as("the previous run's file, until the first period")
+                    .contains("ticker_etl_runs_total");
             observer.count(Metrics.BARS_FETCHED, 9, Metrics.TICKER, "AAPL");
             long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (fetched(file) != 10.0 && System.nanoTime() - giveUp < 0) {
+            while ((!Files.readString(file).contains("ticker_etl_bars_fetched_total") || fetched(file) != 10.0)
+                    && System.nanoTime() - giveUp < 0) {
                 Thread.sleep(20);
             }
             assertThat(fetched(file)).as("rewritten without being asked").isEqualTo(10.0);
