@@ -98,7 +98,7 @@ public final class Pipeline {
     private final List<SinkLink> links = new ArrayList<>();
     private final RunMetrics metrics;
     /** Epoch seconds of the run's committed watermark (see {@link #reportWatermark}). */
-    public static final String COMPLETE_THROUGH_GAUGE = "ticker_etl_watermark_complete_through_seconds";
+    public static final String COMPLETE_THROUGH_GAUGE = Metrics.WATERMARK_COMPLETE_THROUGH;
     /** A stream of minute bars: group-commit every flush into one segment instead of rewriting partitions. */
     private final boolean segmentMode;
     private long nextCompaction;

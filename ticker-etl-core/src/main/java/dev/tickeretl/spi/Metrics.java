@@ -205,6 +205,9 @@ public final class Metrics {
     /** Stream time minus the lowest per-ticker watermark ("complete through"), in event time. */
     public static final String WATERMARK_LAG = "ticker_etl_watermark_lag_seconds";
 
+    /** The run's committed watermark: the lowest of its tickers', in Unix seconds (the run record keeps it). */
+    public static final String WATERMARK_COMPLETE_THROUGH = "ticker_etl_watermark_complete_through_seconds";
+
     /** From a bar's arrival at the source to the commit of its offset: it is durable then. */
     public static final String RECEIVE_TO_DURABLE = "ticker_etl_receive_to_durable";
 
@@ -317,6 +320,9 @@ public final class Metrics {
                 "Gap repairs over REST that failed and are tried again", null);
         define(WATERMARK_LAG, Kind.GAUGE, SECONDS,
                 "Stream time minus the lowest ticker watermark (complete through), event time", null);
+        define(WATERMARK_COMPLETE_THROUGH, Kind.GAUGE, SECONDS,
+                "The run's committed watermark (every minute of every ticker up to it is stored final), Unix seconds",
+                null);
         define(RECEIVE_TO_DURABLE, Kind.TIMER, SECONDS,
                 "Time from a bar's arrival at the source until its offset is committed (durable)",
                 Duration.ofMinutes(10));
