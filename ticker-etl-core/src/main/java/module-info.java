@@ -7,6 +7,7 @@
  *       ({@code DaemonThreads}).</li>
  *   <li>{@code dev.tickeretl.server}: the thread factory, and the store's own encoders for JSON Lines and run records
  *       (byte for byte what the store holds, without a second serialiser).</li>
+ *   <li>{@code dev.tickeretl.metrics}: the thread factory for its HTTP server and textfile timer.</li>
  *   <li>{@code dev.tickeretl.testkit}: the contract kit checks the store layer ({@code DataStore}) over any backend.</li>
  *   <li>{@code dev.tickeretl.bench}: benchmarks measure internals.</li>
  * </ul>
@@ -25,6 +26,7 @@ module dev.tickeretl.core {
             dev.tickeretl.polygon,
             dev.tickeretl.simulator,
             dev.tickeretl.server,
+            dev.tickeretl.metrics,
             dev.tickeretl.testkit,
             dev.tickeretl.bench;
 

@@ -57,7 +57,7 @@ public record RunRecord(
      */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public java.util.Optional<Instant> completeThrough() {
-        Double seconds = metrics.get("ticker_etl_watermark_complete_through_seconds");
+        Double seconds = metrics.get(dev.tickeretl.spi.Metrics.WATERMARK_COMPLETE_THROUGH);
         return seconds == null ? java.util.Optional.empty()
                 : java.util.Optional.of(Instant.ofEpochMilli(Math.round(seconds * 1000)));
     }

@@ -54,6 +54,12 @@ final class TestStorage implements Storage {
         return this;
     }
 
+    /** Makes every later write of a path containing {@code text} throw; null heals it. */
+    TestStorage failWritesContaining(String text) {
+        this.failWritesContaining = text;
+        return this;
+    }
+
     /** Makes every write take this long, like a slow disk or a distant bucket. */
     TestStorage writeDelay(long ms) {
         this.writeDelayMs = ms;

@@ -48,6 +48,27 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void observerBenchmarkCountsAndTimesIntoTheSameSeriesBothWays() {
+        ObserverBenchmark b = new ObserverBenchmark();
+        b.setup();
+
+        for (int n = 0; n < 8; n++) {
+            b.countCached();
+            b.countBuilderPerCall();
+            b.countNone();
+            b.timeCached();
+            b.timeBuilderPerCall();
+        }
+
+        String text = b.scrape();
+        // Both ways count into the registry: 16 counts of 3 bars (NONE drops its 8), 16 timings.
+        double fetched = text.lines().filter(l -> l.startsWith("ticker_etl_bars_fetched_total{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        assertThat(fetched).isEqualTo(48.0);
+        assertThat(text).contains("ticker_etl_partition_write_duration_seconds_count 16");
+    }
+
+    @Test
     void partitionMergeRewritesOnlyWhenSomethingChanged() throws IOException {
         PartitionMergeBenchmark b = new PartitionMergeBenchmark();
         b.years = 1;

@@ -14,6 +14,7 @@ import dev.tickeretl.SourceException;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.TradingCalendar;
 import dev.tickeretl.spi.InvalidBarException;
+import dev.tickeretl.spi.Metrics;
 import dev.tickeretl.spi.OffsetReader;
 import dev.tickeretl.spi.PhaseTagger;
 import dev.tickeretl.spi.ProviderContext;
@@ -46,6 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The one pipeline loop, for bounded and unbounded sources alike:
@@ -75,6 +77,9 @@ public final class Pipeline {
     private static final Duration OUTBOX_RETRY = Duration.ofSeconds(5);
     /** Polygon re-sends a minute for up to 15 minutes; duplicates are recognised a while longer. */
     private static final Duration RECENT_WINDOW = Duration.ofMinutes(30);
+    /** MDC keys: log bindings print them as fields (e.g. the CLI's JSON lines). */
+    public static final String MDC_RUN_ID = "run_id";
+    public static final String MDC_TICKER = "ticker";
 
     private final RunConfig config;
     private final RunConfig.Tuning tuning;
@@ -94,7 +99,7 @@ public final class Pipeline {
     private final List<SinkLink> links = new ArrayList<>();
     private final RunMetrics metrics;
     /** Epoch seconds of the run's committed watermark (see {@link #reportWatermark}). */
-    public static final String COMPLETE_THROUGH_GAUGE = "ticker_etl_watermark_complete_through_seconds";
+    public static final String COMPLETE_THROUGH_GAUGE = Metrics.WATERMARK_COMPLETE_THROUGH;
     /** A stream of minute bars: group-commit every flush into one segment instead of rewriting partitions. */
     private final boolean segmentMode;
     private long nextCompaction;
@@ -145,11 +150,14 @@ public final class Pipeline {
      *                          is recorded
      */
     public RunRecord execute() {
+        String outerRunId = MDC.get(MDC_RUN_ID);
+        MDC.put(MDC_RUN_ID, runId); // every log line of this run carries it (writer threads set their own)
         try {
             RunRecord done = run();
             outcome.set(done);
             return done;
         } finally {
+            restoreMdc(MDC_RUN_ID, outerRunId);
             finished.countDown();
         }
     }
@@ -194,7 +202,8 @@ public final class Pipeline {
         RunRecord running = snapshot(RunStatus.RUNNING, null, RequestStats.NONE, null);
         store.putRun(running);
         config.listener().runStarted(running);
-        LOG.info("run {} started: {} {} tickers {} source={} store={}", runId, parameters.mode(),
+        LOG.atInfo().addKeyValue("event", "run_started").log("run {} started: {} {} tickers {} source={} store={}",
+                runId, parameters.mode(),
                 config.tickers().size(), config.unbounded() ? "live" : config.from() + ".." + config.to(),
                 config.sourceName(), config.storeName());
         try {
@@ -239,14 +248,19 @@ public final class Pipeline {
             status = status == RunStatus.SUCCEEDED ? RunStatus.PARTIAL : status;
             runError = runError != null ? runError + "; " + outboxNote : outboxNote;
         }
-        RunRecord done = snapshot(status, config.clock().instant(), stats, runError);
+        Instant finishedAt = config.clock().instant();
+        reportProgressGauges();
+        metrics.count(Metrics.RUNS, 1, Metrics.STATUS, status.name());
+        metrics.time(Metrics.RUN_DURATION, Duration.between(started, finishedAt), Metrics.MODE, parameters.mode());
+        metrics.gauge(Metrics.RUN_FINISHED_TIMESTAMP, finishedAt.toEpochMilli() / 1000.0, Metrics.STATUS,
+                status.name());
+        RunRecord done = snapshot(status, finishedAt, stats, runError);
         store.putRun(done);
-        LOG.info("run {} {} in {} ms: {} written, {} updated, {} unchanged, {} invalid, {} failed tickers", runId,
-                done.status(), done.durationMs(), done.totals().written(), done.totals().updated(),
-                done.totals().unchanged(), done.totals().invalid(), done.totals().failedTickers());
-        metrics.count("ticker_etl_runs", 1, "status", status.name());
-        metrics.time("ticker_etl_run_duration", Duration.ofMillis(done.durationMs()), "mode",
-                parameters.mode());
+        LOG.atInfo().addKeyValue("event", "run_finished").addKeyValue("status", done.status())
+                .addKeyValue("duration_ms", done.durationMs())
+                .log("run {} {} in {} ms: {} written, {} updated, {} unchanged, {} invalid, {} failed tickers", runId,
+                        done.status(), done.durationMs(), done.totals().written(), done.totals().updated(),
+                        done.totals().unchanged(), done.totals().invalid(), done.totals().failedTickers());
         config.listener().runFinished(done);
         return done;
     }
@@ -315,6 +329,7 @@ public final class Pipeline {
             }
             if (now - nextCommit >= 0) {
                 commit(store);
+                reportProgressGauges();
                 nextCommit = now + tuning.commitInterval().toNanos();
             }
             if (now - nextHeartbeat >= 0) {
@@ -340,6 +355,8 @@ public final class Pipeline {
             if (lane == null) {
                 return;
             }
+            metrics.count(Metrics.BARS_FETCHED, bars.bars().size(), Metrics.TICKER, lane.ticker());
+            lane.received(System.nanoTime());
             for (RawBar raw : bars.bars()) {
                 accept(lane, raw);
             }
@@ -368,6 +385,7 @@ public final class Pipeline {
             if (lane != null) {
                 lane.invalid++;
                 lane.incomplete = true; // some answer could not be read: cover nothing of this lane in this run
+                metrics.count(Metrics.BARS_INVALID, 1, Metrics.TICKER, lane.ticker());
             }
             warn("INVALID_BAR", invalid.ticker(), null, invalid.reason());
         } else if (event instanceof SourceEvent.Warning warning) {
@@ -402,6 +420,7 @@ public final class Pipeline {
         } catch (InvalidBarException e) {
             lane.invalid++;
             lane.invalidDates.add(date); // never recorded as answered: the next incremental run asks again
+            metrics.count(Metrics.BARS_INVALID, 1, Metrics.TICKER, lane.ticker());
             warn("INVALID_BAR", lane.ticker(), date, e.getMessage());
             return;
         }
@@ -496,7 +515,9 @@ public final class Pipeline {
                     retryLater(lane, unit);
                 } else {
                     // What was fetched could not be kept: an operator must act (the source's failures are WARN).
-                    LOG.error("storing {} failed: {}", lane.ticker(), unit.error);
+                    try (var t = MDC.putCloseable(MDC_TICKER, lane.ticker())) {
+                        LOG.error("storing {} failed: {}", lane.ticker(), unit.error);
+                    }
                     failQuietly(lane, unit.error, store);
                 }
                 continue;
@@ -522,7 +543,7 @@ public final class Pipeline {
                 }
             }
             lane.committableCoverage.addAll(unit.coverage);
-            report(w);
+            report(lane, unit, w);
             if (lane.sourceDone && lane.buffer.isEmpty() && lane.pendingOffset == null
                     && lane.pendingCoverage.isEmpty()) {
                 finish(lane, store);
@@ -530,13 +551,44 @@ public final class Pipeline {
         }
     }
 
-    private void report(DataStore.WriteOutcome w) {
+    private void report(Lane lane, Unit unit, DataStore.WriteOutcome w) {
         var o = metrics;
-        o.count("ticker_etl_bars_written", w.inserted());
-        o.count("ticker_etl_bars_updated", w.updated());
-        o.count("ticker_etl_bars_unchanged", w.unchanged());
-        o.count("ticker_etl_partition_files_written", w.filesWritten());
-        o.count("ticker_etl_partition_bytes_written", w.bytesWritten());
+        String t = lane.ticker();
+        o.count(Metrics.BARS_WRITTEN, w.inserted(), Metrics.TICKER, t);
+        o.count(Metrics.BARS_UPDATED, w.updated(), Metrics.TICKER, t);
+        o.count(Metrics.BARS_UNCHANGED, w.unchanged(), Metrics.TICKER, t);
+        o.count(Metrics.PARTITION_FILES_WRITTEN, w.filesWritten());
+        if (w.filesWritten() > 0) {
+            o.record(Metrics.PARTITION_WRITE_BYTES, w.bytesWritten());
+        }
+        for (Bar b : unit.bars) {
+            lane.newestStoredMs = Math.max(lane.newestStoredMs, b.startMs());
+        }
+        if (lane.newestStoredMs != Long.MIN_VALUE) {
+            o.gauge(Metrics.LAST_BAR_AGE, ageSeconds(lane.newestStoredMs), Metrics.TICKER, t);
+        }
+    }
+
+    private double ageSeconds(long epochMs) {
+        return Math.max(0, config.clock().millis() - epochMs) / 1000.0;
+    }
+
+    /**
+     * Gauges that change with time alone: each ticker's freshness (the age of its newest stored bar grows while no
+     * newer one comes) and the offset lag.
+     */
+    private void reportProgressGauges() {
+        long now = System.nanoTime();
+        long oldest = now;
+        for (Lane lane : lanes.values()) {
+            if (lane.newestStoredMs != Long.MIN_VALUE) {
+                metrics.gauge(Metrics.LAST_BAR_AGE, ageSeconds(lane.newestStoredMs), Metrics.TICKER, lane.ticker());
+            }
+            if (lane.uncommitted && lane.status != RunStatus.FAILED && lane.uncommittedSince - oldest < 0) {
+                oldest = lane.uncommittedSince;
+            }
+        }
+        metrics.gauge(Metrics.OFFSET_LAG, (now - oldest) / 1e9);
     }
 
     /** Idle lanes whose bars wait in an outbox get a drain of their own, in their partition's order. */
@@ -599,12 +651,13 @@ public final class Pipeline {
             lane.pendingOffset = unit.offset;
         }
         lane.pendingCoverage.addAll(0, unit.coverage);
+        lane.requeued(unit.receivedSince);
         LOG.error("writing {} failed ({} in a row), retrying in {} ms: {}", lane.partition, lane.writeFailures,
                 backoffMs, unit.error);
         if (lane.writeFailures == 1) {
             warn("WRITE_FAILED", lane.ticker(), null, "writing failed, retrying: " + unit.error);
         }
-        metrics.count("ticker_etl_write_failures", 1);
+        metrics.count(Metrics.WRITE_FAILURES, 1);
     }
 
     /** Writes everything still buffered and waits for every write; commits what became durable. */
@@ -743,11 +796,12 @@ public final class Pipeline {
                     runId, e.getMessage());
             return;
         }
-        metrics.count("ticker_etl_offset_commits", 1);
+        metrics.count(Metrics.OFFSET_COMMITS, 1);
         for (Lane lane : committing) {
             SourceOffset offset = lane.committableOffset;
             lane.committableOffset = null;
             lane.committableCoverage.clear();
+            lane.committed();
             if (offset != null) {
                 lane.committedWatermark = watermarkOf(offset, lane.committedWatermark);
                 try {
@@ -802,7 +856,9 @@ public final class Pipeline {
 
     private void fail(Lane lane, String reason, DataStore store) {
         if (!lane.closed()) {
-            LOG.warn("{} failed: {}", lane.ticker(), reason);
+            try (var t = MDC.putCloseable(MDC_TICKER, lane.ticker())) {
+                LOG.atWarn().addKeyValue("event", "ticker_failed").log("{} failed: {}", lane.ticker(), reason);
+            }
         }
         failQuietly(lane, reason, store);
     }
@@ -854,9 +910,11 @@ public final class Pipeline {
     private void closeLane(Lane lane) {
         lane.reported = true;
         lanesFinished++;
-        metrics.count("ticker_etl_tickers_finished", 1, "status", lane.status.name());
-        config.listener().tickerFinished(lane.ticker(), lane.outcome(), lanesFinished, lanes.size(),
-                source == null ? RequestStats.NONE : source.stats());
+        metrics.count(Metrics.TICKERS_FINISHED, 1, Metrics.STATUS, lane.status.name());
+        try (var t = MDC.putCloseable(MDC_TICKER, lane.ticker())) {
+            config.listener().tickerFinished(lane.ticker(), lane.outcome(), lanesFinished, lanes.size(),
+                    source == null ? RequestStats.NONE : source.stats());
+        }
     }
 
     /** After the loop: lanes that never finished get the run's reason. */
@@ -914,9 +972,18 @@ public final class Pipeline {
     }
 
     private void warn(String kind, String ticker, LocalDate date, String message) {
-        LOG.warn("data quality {} {} {}: {}", kind, ticker == null ? "-" : ticker, date == null ? "-" : date,
-                message);
-        metrics.count("ticker_etl_data_quality_warnings", 1, "kind", kind);
+        String outerTicker = MDC.get(MDC_TICKER);
+        if (ticker != null) {
+            MDC.put(MDC_TICKER, ticker);
+        }
+        try {
+            LOG.atWarn().addKeyValue("event", "data_quality").addKeyValue("kind", kind)
+                    .log("data quality {} {} {}: {}", kind, ticker == null ? "-" : ticker, date == null ? "-" : date,
+                            message);
+        } finally {
+            restoreMdc(MDC_TICKER, outerTicker);
+        }
+        metrics.count(Metrics.DATA_QUALITY_WARNINGS, 1, Metrics.KIND, kind);
         if (warnings.size() >= MAX_WARNINGS) {
             droppedWarnings++; // a stream must not grow its record without bound
             return;
@@ -991,6 +1058,14 @@ public final class Pipeline {
         }
     }
 
+    private static void restoreMdc(String key, String previous) {
+        if (previous == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, previous);
+        }
+    }
+
     static String describe(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
@@ -1029,9 +1104,49 @@ public final class Pipeline {
         long fetched, written, updated, unchanged, invalid, outsideRange;
         RunStatus status = RunStatus.RUNNING;
         String error;
+        /** Window start of the newest bar stored by this run (freshness); MIN_VALUE before the first. */
+        long newestStoredMs = Long.MIN_VALUE;
+        /** When the source events now in the buffer began to arrive (nanoTime), if any did. */
+        boolean receiving;
+        long receivingSince;
+        /** When the oldest event not yet covered by a committed offset arrived (nanoTime), if any. */
+        boolean uncommitted;
+        long uncommittedSince;
 
         Lane(SourcePartition partition) {
             this.partition = partition;
+        }
+
+        void received(long nanos) {
+            if (!receiving) {
+                receiving = true;
+                receivingSince = nanos;
+            }
+            if (!uncommitted) {
+                uncommitted = true;
+                uncommittedSince = nanos;
+            }
+        }
+
+        /** A failed write's events are back in the buffer: they still wait since they first came. */
+        void requeued(long since) {
+            if (!receiving || since - receivingSince < 0) {
+                receiving = true;
+                receivingSince = since;
+            }
+        }
+
+        /** Everything written so far is committed: what waits now is the write in flight and the buffer. */
+        void committed() {
+            uncommitted = false;
+            if (inFlight != null && !inFlight.drainOnly && inFlight.offset != null) {
+                uncommitted = true;
+                uncommittedSince = inFlight.receivedSince;
+            }
+            if (receiving && (!uncommitted || receivingSince - uncommittedSince < 0)) {
+                uncommitted = true;
+                uncommittedSince = receivingSince;
+            }
         }
 
         String ticker() {
@@ -1057,6 +1172,8 @@ public final class Pipeline {
             unit.revisedBars = pendingRevised;
             pendingNew = 0;
             pendingRevised = 0;
+            unit.receivedSince = receiving ? receivingSince : System.nanoTime();
+            receiving = false;
             buffered -= buffer.size();
             buffer.clear();
             pendingOffset = null;
@@ -1109,6 +1226,8 @@ public final class Pipeline {
         /** Segment mode: how many of the bars are new minutes, and how many revise a minute written before. */
         long newBars;
         long revisedBars;
+        /** When its oldest event arrived (nanoTime). */
+        long receivedSince = System.nanoTime();
 
         Unit(Lane lane, List<Bar> bars, SourceOffset offset, List<Coverage.Span> coverage) {
             this.lane = lane;
@@ -1171,13 +1290,18 @@ public final class Pipeline {
         /** Group commit: every due lane's bars in one durable segment, then each lane's fan-out. */
         private void writeSegment(List<Unit> group) {
             long t0 = System.nanoTime();
+            MDC.put(MDC_RUN_ID, runId); // many tickers: no ticker in the MDC
             List<Bar> all = new ArrayList<>();
             for (Unit unit : group) {
                 all.addAll(unit.bars);
             }
             try {
                 DataStore.WriteOutcome segment = store.appendSegment(config.timespan(), config.adjusted(), all, runId);
-                metrics.time("ticker_etl_segment_write_duration", Duration.ofNanos(System.nanoTime() - t0));
+                long durable = System.nanoTime();
+                metrics.time(Metrics.SEGMENT_WRITE_DURATION, Duration.ofNanos(durable - t0));
+                for (Unit unit : group) {
+                    metrics.time(Metrics.PIPELINE_TO_DURABLE, Duration.ofNanos(durable - unit.receivedSince));
+                }
                 boolean first = true;
                 for (Unit unit : group) {
                     try {
@@ -1198,6 +1322,7 @@ public final class Pipeline {
                     unit.error = describe(e);
                 }
             } finally {
+                MDC.remove(MDC_RUN_ID);
                 for (Unit unit : group) {
                     inFlightBars.addAndGet(-unit.bars.size());
                     done.add(unit);
@@ -1215,13 +1340,17 @@ public final class Pipeline {
 
         void compactNow() {
             long t0 = System.nanoTime();
+            String outerRunId = MDC.get(MDC_RUN_ID);
+            MDC.put(MDC_RUN_ID, runId);
             try {
                 DataStore.WriteOutcome w = store.compact(config.timespan(), config.adjusted());
                 compacted.addAndGet(w.filesWritten());
-                metrics.time("ticker_etl_compaction_duration", Duration.ofNanos(System.nanoTime() - t0));
+                metrics.time(Metrics.COMPACTION_DURATION, Duration.ofNanos(System.nanoTime() - t0));
             } catch (RuntimeException e) {
                 LOG.warn("run {}: compacting segments failed (they stay readable; tried again later): {}", runId,
                         describe(e));
+            } finally {
+                restoreMdc(MDC_RUN_ID, outerRunId);
             }
         }
 
@@ -1237,6 +1366,8 @@ public final class Pipeline {
 
         private void write(Unit unit) {
             long t0 = System.nanoTime();
+            MDC.put(MDC_RUN_ID, runId);
+            MDC.put(MDC_TICKER, unit.lane.ticker());
             try {
                 Lane lane = unit.lane;
                 if (unit.drainOnly) {
@@ -1248,8 +1379,11 @@ public final class Pipeline {
                 }
                 DataStore.WriteOutcome result = store.write(lane.ticker(), lane.partition.timespan(),
                         lane.partition.adjusted(), unit.bars, config.phaseTagger());
-                metrics.time("ticker_etl_partition_write_duration", Duration.ofNanos(System.nanoTime()
-                        - t0));
+                long durable = System.nanoTime();
+                metrics.time(Metrics.PARTITION_WRITE_DURATION, Duration.ofNanos(durable - t0));
+                if (!unit.bars.isEmpty()) {
+                    metrics.time(Metrics.PIPELINE_TO_DURABLE, Duration.ofNanos(durable - unit.receivedSince));
+                }
                 for (SinkLink link : links) {
                     // Only after the bars are durable; a sink that does not take them gets them from the outbox
                     // later, so the offset after them may be committed now.
@@ -1260,6 +1394,8 @@ public final class Pipeline {
                 LOG.debug("writing {} failed", unit.lane.partition, e);
                 unit.error = describe(e);
             } finally {
+                MDC.remove(MDC_TICKER);
+                MDC.remove(MDC_RUN_ID);
                 inFlightBars.addAndGet(-unit.bars.size());
                 done.add(unit);
             }

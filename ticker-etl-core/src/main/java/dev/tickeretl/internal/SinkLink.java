@@ -2,6 +2,7 @@ package dev.tickeretl.internal;
 
 import dev.tickeretl.Bar;
 import dev.tickeretl.Timespan;
+import dev.tickeretl.spi.Metrics;
 import dev.tickeretl.spi.Observer;
 import dev.tickeretl.spi.Sink;
 import dev.tickeretl.spi.SourcePartition;
@@ -95,7 +96,7 @@ final class SinkLink {
             try {
                 sink.publish(bars);
                 delivered.addAndGet(bars.size());
-                observer.count("ticker_etl_sink_delivered", bars.size(), "sink", name);
+                observer.count(Metrics.SINK_DELIVERED, bars.size(), Metrics.SINK, name);
                 return;
             } catch (RuntimeException e) {
                 failed(e);
@@ -128,7 +129,7 @@ final class SinkLink {
             }
             store.storage().delete(path);
             delivered.addAndGet(bars.size());
-            observer.count("ticker_etl_sink_delivered", bars.size(), "sink", name);
+            observer.count(Metrics.SINK_DELIVERED, bars.size(), Metrics.SINK, name);
         }
         pending.remove(dir);
         LOG.info("sink {}: delivered the waiting bars of {}", name, p);
@@ -144,7 +145,7 @@ final class SinkLink {
         store.storage().put(path, PartitionFile.encode(bars));
         pending.add(dir);
         queued.addAndGet(bars.size());
-        observer.count("ticker_etl_outbox_queued", bars.size(), "sink", name);
+        observer.count(Metrics.OUTBOX_QUEUED, bars.size(), Metrics.SINK, name);
     }
 
     private void failed(RuntimeException e) {
@@ -154,7 +155,7 @@ final class SinkLink {
             LOG.warn("sink {} did not take bars ({}); they wait in the store's outbox", name, message);
         }
         lastError = message;
-        observer.count("ticker_etl_sink_errors", 1, "sink", name);
+        observer.count(Metrics.SINK_ERRORS, 1, Metrics.SINK, name);
     }
 
     /** Bars waiting in the outbox now (reads every segment: for the end of a run, not for a hot path). */
@@ -166,7 +167,7 @@ final class SinkLink {
                 n += new String(bytes, StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).count();
             }
         }
-        observer.gauge("ticker_etl_outbox_pending", n, "sink", name);
+        observer.gauge(Metrics.OUTBOX_PENDING, n, Metrics.SINK, name);
         return n;
     }
 

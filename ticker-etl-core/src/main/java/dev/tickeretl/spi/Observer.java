@@ -6,7 +6,8 @@ import java.time.Duration;
  * Where the pipeline and its providers report what they measure, so that a metrics binding (e.g. the
  * {@code ticker-etl-metrics} module over Micrometer) can export it without the core depending on a metrics
  * library. Names follow Prometheus conventions with the {@code ticker_etl_} prefix and base units (seconds,
- * bytes); {@code tags} are key, value pairs. Implementations must be thread-safe and fast: these are called on hot
+ * bytes); {@code tags} are key, value pairs. Every name, with its kind, unit and tags, is a constant of
+ * {@link Metrics}: use those, never a literal. Implementations must be thread-safe and fast: these are called on hot
  * paths. The default, {@link #NONE}, drops everything.
  */
 public interface Observer {

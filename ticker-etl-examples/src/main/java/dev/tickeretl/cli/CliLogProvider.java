@@ -10,7 +10,9 @@ import org.slf4j.event.Level;
 import org.slf4j.helpers.BasicMarkerFactory;
 import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
-import org.slf4j.helpers.NOPMDCAdapter;
+import org.slf4j.event.LoggingEvent;
+import org.slf4j.helpers.BasicMDCAdapter;
+import org.slf4j.spi.LoggingEventAware;
 import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
@@ -24,7 +26,8 @@ public final class CliLogProvider implements SLF4JServiceProvider {
     private final ConcurrentMap<String, Logger> loggers = new ConcurrentHashMap<>();
     private final ILoggerFactory factory = name -> loggers.computeIfAbsent(name, CliLogger::new);
     private final IMarkerFactory markers = new BasicMarkerFactory();
-    private final MDCAdapter mdc = new NOPMDCAdapter();
+    /** The pipeline puts run_id and ticker here; JSON lines show them. */
+    private final MDCAdapter mdc = new BasicMDCAdapter();
 
     @Override
     public ILoggerFactory getLoggerFactory() {
@@ -51,7 +54,7 @@ public final class CliLogProvider implements SLF4JServiceProvider {
     }
 
     /** Asks {@link CliLog} on every call, so a level set after the logger was made still applies. */
-    private static final class CliLogger extends LegacyAbstractLogger {
+    private static final class CliLogger extends LegacyAbstractLogger implements LoggingEventAware {
         private static final long serialVersionUID = 1L;
 
         /**
@@ -100,6 +103,17 @@ public final class CliLogProvider implements SLF4JServiceProvider {
         @Override
         protected String getFullyQualifiedCallerName() {
             return null;
+        }
+
+        /** The fluent API ({@code LOG.atInfo().addKeyValue(..)}): its fields become JSON fields. */
+        @Override
+        public void log(LoggingEvent event) {
+            if (!enabled(event.getLevel())) {
+                return;
+            }
+            String message = MessageFormatter.basicArrayFormat(event.getMessage(), event.getArgumentArray());
+            CliLog.write(event.getLevel(), name, message == null ? "null" : message, event.getThrowable(),
+                    event.getKeyValuePairs());
         }
 
         @Override

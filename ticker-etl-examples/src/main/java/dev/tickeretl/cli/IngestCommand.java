@@ -1,6 +1,8 @@
 package dev.tickeretl.cli;
 
 import dev.tickeretl.MarketTime;
+import dev.tickeretl.RequestStats;
+import dev.tickeretl.RunListener;
 import dev.tickeretl.RunHandle;
 import dev.tickeretl.RunRecord;
 import dev.tickeretl.TickerEtl;
@@ -17,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +42,8 @@ import picocli.CommandLine.Option;
                 ""})
 final class IngestCommand implements Callable<Integer> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
+
     static final String KEY_VARIABLES = "POLYGON_API_KEY or MASSIVE_API_KEY";
 
     @Option(names = "--tickers", paramLabel = "A,B,..", split = ",",
@@ -57,6 +63,12 @@ final class IngestCommand implements Callable<Integer> {
 
     @Mixin
     SinkOptions sinks;
+
+    @Mixin
+    MonitoringOptions monitoring;
+
+    @Mixin
+    LogOptions log;
 
     @Option(names = "--source", paramLabel = "polygon|simulator",
             description = "Where bars come from (default: polygon when " + KEY_VARIABLES
@@ -134,6 +146,7 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        CliLog.format(log.format, apiKeyOptions(extraSourceOptions));
         if (quiet) {
             CliLog.quiet();
         }
@@ -148,7 +161,7 @@ final class IngestCommand implements Callable<Integer> {
 
         String sourceName = source != null ? source.toLowerCase(Locale.ROOT) : defaultSource();
         if (source == null && sourceName.equals("simulator") && !quiet) {
-            err.println("notice: " + KEY_VARIABLES + " is not set: using the offline simulator (synthetic data).");
+            notice(err, KEY_VARIABLES + " is not set: using the offline simulator (synthetic data).");
         }
         // Passed through as given: the source checks them when it opens, before any run is recorded, and a bad
         // value is a usage error naming the option.
@@ -172,8 +185,9 @@ final class IngestCommand implements Callable<Integer> {
             }
         }
 
+        List<String> tickerList = tickers == null ? Tickers.DEFAULTS : normalise(tickers);
         TickerEtl.Builder builder = TickerEtl.builder()
-                .tickers(tickers == null ? Tickers.DEFAULTS : normalise(tickers))
+                .tickers(tickerList)
                 .from(start).to(end)
                 .adjusted(adjusted)
                 .incremental(incremental)
@@ -187,25 +201,95 @@ final class IngestCommand implements Callable<Integer> {
         if (deadline != null) {
             builder.deadline(parseDuration("deadline", deadline));
         }
-        if (!quiet) {
-            builder.listener(new ProgressListener(err, System.console() != null, clientRateLimit()));
-        }
-        TickerEtl etl = builder.build(); // checks the order of the dates and that none is in the future
-        TradingDateRange.check(start, end, TradingCalendar.nyse());
-        RunHandle handle = etl.start();
-        Signals.stopOnSignal(handle);
+        RunReadiness readiness = new RunReadiness();
+        RunListener progress = quiet ? RunListener.NONE : CliLog.json() ? new ProgressLog()
+                : new ProgressListener(err, System.console() != null, clientRateLimit());
+        builder.listener(both(readiness, progress));
         RunRecord run;
+        MonitoringOptions.Monitoring metrics = monitoring.start(tickerList, readiness);
         try {
-            run = handle.result();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            handle.stop();
-            throw new IllegalStateException("interrupted while the run was under way", e);
+            builder.observer(metrics.observer());
+            TickerEtl etl = builder.build(); // checks the order of the dates and that none is in the future
+            TradingDateRange.check(start, end, TradingCalendar.nyse());
+            if (metrics.metricsUri() != null && !quiet) {
+                notice(err, "metrics at " + metrics.metricsUri() + " (also /health, /ready)");
+            }
+            RunHandle handle = etl.start();
+            metrics.ran();
+            Signals.stopOnSignal(handle);
+            try {
+                run = handle.result();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                handle.stop();
+                throw new IllegalStateException("interrupted while the run was under way", e);
+            }
+        } finally {
+            closeQuietly(metrics, err);
         }
         if (!quiet) {
             out.println(run);
         }
         return ExitCodes.of(run.status());
+    }
+
+    /** The run's outcome stands when only its metrics could not be written; the error is printed. */
+    static void closeQuietly(MonitoringOptions.Monitoring metrics, PrintWriter err) {
+        try {
+            metrics.close();
+        } catch (RuntimeException e) {
+            if (CliLog.json()) {
+                LOG.error("{}", e.getMessage());
+            } else {
+                err.println("ticker-etl: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A line for the user: plain on standard error, or a log event when the log is JSON. */
+    static void notice(PrintWriter err, String text) {
+        if (CliLog.json()) {
+            LOG.atInfo().addKeyValue("event", "notice").log(text);
+        } else {
+            err.println("notice: " + text);
+        }
+    }
+
+    /** {@code --source-option api-key=...} values: masked in the log like the environment's keys. */
+    static List<String> apiKeyOptions(List<String> extraSourceOptions) {
+        List<String> keys = new ArrayList<>();
+        if (extraSourceOptions != null) {
+            for (String kv : extraSourceOptions) {
+                int eq = kv.indexOf('=');
+                if (eq > 0 && kv.substring(0, eq).strip().equals("api-key")) {
+                    keys.add(kv.substring(eq + 1).strip());
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static RunListener both(RunListener first, RunListener second) {
+        return new RunListener() {
+            @Override
+            public void runStarted(RunRecord running) {
+                first.runStarted(running);
+                second.runStarted(running);
+            }
+
+            @Override
+            public void tickerFinished(String ticker, RunRecord.TickerOutcome outcome, int done, int total,
+                                       RequestStats requests) {
+                first.tickerFinished(ticker, outcome, done, total, requests);
+                second.tickerFinished(ticker, outcome, done, total, requests);
+            }
+
+            @Override
+            public void runFinished(RunRecord finished) {
+                first.runFinished(finished);
+                second.runFinished(finished);
+            }
+        };
     }
 
     private static java.time.Duration parseDuration(String option, String value) {

@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.event.Level;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -86,10 +88,19 @@ public final class Main implements Runnable {
         cli.setErr(err);
         // Log lines share the command's error stream; --quiet lowers this to errors only.
         CliLog.configure(err, CliLog.configuredLevel());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("ticker-etl: " + message(e));
-            if (CliLog.threshold() == Level.DEBUG || CliLog.threshold() == Level.TRACE) {
-                e.printStackTrace(commandLine.getErr());
+            boolean trace = CliLog.threshold() == Level.DEBUG || CliLog.threshold() == Level.TRACE;
+            if (CliLog.json()) {
+                // Standard error holds JSON lines only: the failure is one more, with its stack trace at DEBUG.
+                LoggingEventBuilder line = LoggerFactory.getLogger(Main.class).atError()
+                        .addKeyValue("event", "command_failed");
+                (trace ? line.setCause(e) : line).log("ticker-etl: {}", message(e));
+            } else {
+                commandLine.getErr().println("ticker-etl: " + message(e));
+                if (trace) {
+                    e.printStackTrace(commandLine.getErr());
+                }
             }
             return e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED;
         });

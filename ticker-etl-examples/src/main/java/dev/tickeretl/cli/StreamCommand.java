@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +40,12 @@ final class StreamCommand implements Callable<Integer> {
 
     @Mixin
     SinkOptions sinks;
+
+    @Mixin
+    MonitoringOptions monitoring;
+
+    @Mixin
+    LogOptions log;
 
     @Option(names = "--source", paramLabel = "polygon|simulator",
             description = "Where bars come from (default: polygon when " + IngestCommand.KEY_VARIABLES
@@ -75,16 +83,25 @@ final class StreamCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code /ready}: connected, and a bar arrived within this long (a quiet feed or a closed market is not ready). */
+    static final Duration READY_WITHIN = Duration.ofMinutes(2);
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamCommand.class);
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        CliLog.format(log.format, IngestCommand.apiKeyOptions(extraSourceOptions));
+        if (quiet) {
+            CliLog.quiet();
+        }
         Duration stopAfter = duration == null ? null : parse("duration", duration);
         Duration every = parse("status-every", statusEvery);
         String sourceName = source != null ? source.toLowerCase(Locale.ROOT) : IngestCommand.defaultSource();
         if (source == null && sourceName.equals("simulator") && !quiet) {
-            err.println("notice: " + IngestCommand.KEY_VARIABLES + " is not set: streaming from the offline simulator"
-                    + " (the latest session replayed at 60x, synthetic data).");
+            IngestCommand.notice(err, IngestCommand.KEY_VARIABLES + " is not set: streaming from the offline "
+                    + "simulator (the latest session replayed at 60x, synthetic data).");
         }
         Map<String, String> options = new LinkedHashMap<>();
         if (baseUrl != null) {
@@ -106,29 +123,49 @@ final class StreamCommand implements Callable<Integer> {
             }
         }
         List<String> symbols = tickers == null ? Tickers.DEFAULTS : IngestCommand.normalise(tickers);
-        StreamStatus status = new StreamStatus(dev.tickeretl.spi.Observer.NONE, symbols.size());
-        TickerEtl.Builder builder = TickerEtl.builder().streaming().tickers(symbols).source(sourceName, options)
-                .store(store.uri(), store.options()).observer(status);
-        sinks.addTo(builder);
-        TickerEtl etl = builder.build();
-        RunHandle handle = etl.start();
-        Signals.stopOnSignal(handle);
-        long deadline = stopAfter == null ? Long.MAX_VALUE : System.nanoTime() + stopAfter.toNanos();
-        while (!handle.awaitTermination(Duration.ofMillis(Math.min(every.toMillis(), 250)))) {
-            if (System.nanoTime() - deadline >= 0) {
-                handle.stop();
-                deadline = Long.MAX_VALUE;
+        StreamStatus[] status = new StreamStatus[1];
+        MonitoringOptions.Monitoring metrics = monitoring.start(symbols, () -> status[0].readiness(READY_WITHIN));
+        RunRecord run;
+        try {
+            status[0] = new StreamStatus(metrics.observer(), symbols.size());
+            if (metrics.metricsUri() != null && !quiet) {
+                IngestCommand.notice(err, "metrics at " + metrics.metricsUri() + " (also /health, /ready)");
             }
-            if (!quiet && statusDue(every)) {
-                status.print(err);
+            TickerEtl.Builder builder = TickerEtl.builder().streaming().tickers(symbols).source(sourceName, options)
+                    .store(store.uri(), store.options()).observer(status[0]);
+            sinks.addTo(builder);
+            TickerEtl etl = builder.build();
+            RunHandle handle = etl.start();
+            metrics.ran();
+            Signals.stopOnSignal(handle);
+            long deadline = stopAfter == null ? Long.MAX_VALUE : System.nanoTime() + stopAfter.toNanos();
+            while (!handle.awaitTermination(Duration.ofMillis(Math.min(every.toMillis(), 250)))) {
+                if (System.nanoTime() - deadline >= 0) {
+                    handle.stop();
+                    deadline = Long.MAX_VALUE;
+                }
+                if (!quiet && statusDue(every)) {
+                    print(status[0], err);
+                }
             }
+            run = handle.result();
+        } finally {
+            IngestCommand.closeQuietly(metrics, err);
         }
-        RunRecord run = handle.result();
         if (!quiet) {
-            status.print(err);
+            print(status[0], err);
             out.println(run);
         }
         return ExitCodes.of(run.status());
+    }
+
+    /** The status line: plain, or a log event when the log is JSON. */
+    private static void print(StreamStatus status, PrintWriter err) {
+        if (CliLog.json()) {
+            LOG.atInfo().addKeyValue("event", "stream_status").log(status.line());
+        } else {
+            status.print(err);
+        }
     }
 
     private long nextStatus = System.nanoTime();

@@ -1,6 +1,8 @@
 package dev.tickeretl.cli;
 
 import dev.tickeretl.MarketTime;
+import dev.tickeretl.metrics.Readiness;
+import dev.tickeretl.spi.Metrics;
 import dev.tickeretl.spi.Observer;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -36,9 +38,9 @@ final class StreamStatus implements Observer {
     public void count(String name, long amount, String... tags) {
         next.count(name, amount, tags);
         switch (name) {
-            case "ticker_etl_stream_reconnects" -> reconnects.addAndGet(amount);
-            case "ticker_etl_repaired_minutes" -> repaired.addAndGet(amount);
-            case "ticker_etl_stream_bars_received" -> {
+            case Metrics.STREAM_RECONNECTS -> reconnects.addAndGet(amount);
+            case Metrics.REPAIRED_MINUTES -> repaired.addAndGet(amount);
+            case Metrics.STREAM_BARS_RECEIVED -> {
                 bars.addAndGet(amount);
                 lastBarNanos = System.nanoTime();
             }
@@ -51,9 +53,9 @@ final class StreamStatus implements Observer {
     public void gauge(String name, double value, String... tags) {
         next.gauge(name, value, tags);
         switch (name) {
-            case "ticker_etl_stream_connected" -> connected = value > 0;
-            case "ticker_etl_stream_time_seconds" -> streamTimeSeconds = value;
-            case "ticker_etl_watermark_lag_seconds" -> watermarkLagSeconds = value;
+            case Metrics.STREAM_CONNECTED -> connected = value > 0;
+            case Metrics.STREAM_TIME -> streamTimeSeconds = value;
+            case Metrics.WATERMARK_LAG -> watermarkLagSeconds = value;
             default -> {
             }
         }
@@ -62,7 +64,7 @@ final class StreamStatus implements Observer {
     @Override
     public void time(String name, Duration duration, String... tags) {
         next.time(name, duration, tags);
-        if (name.equals("ticker_etl_receive_to_durable")) {
+        if (name.equals(Metrics.RECEIVE_TO_DURABLE)) {
             receiveToDurableMillis = duration.toMillis();
         }
     }
@@ -70,6 +72,24 @@ final class StreamStatus implements Observer {
     @Override
     public void record(String name, double amount, String... tags) {
         next.record(name, amount, tags);
+    }
+
+    /** For {@code /ready}: connected, and a bar arrived within {@code within}. */
+    Readiness readiness(Duration within) {
+        if (!connected) {
+            return Readiness.notReady("the stream is not connected");
+        }
+        long last = lastBarNanos;
+        if (last == 0) {
+            return Readiness.notReady("connected, but no bar has arrived yet");
+        }
+        long ago = System.nanoTime() - last;
+        if (ago > within.toNanos()) {
+            return Readiness.notReady(String.format(java.util.Locale.ROOT,
+                    "the last bar arrived %.0f s ago (more than %d s): a quiet feed or a closed market", ago / 1e9,
+                    within.toSeconds()));
+        }
+        return Readiness.READY;
     }
 
     /** One line: what an operator glances at. */

@@ -46,4 +46,22 @@ class RunnableJarIT {
                             "dev.tickeretl.examples.plugins.AverageVolumePhaseTagger");
         }
     }
+
+    @Test
+    void theCliJarBindsSlf4jToItsOwnProviderAlone() throws IOException {
+        Path jar = Path.of("target", "ticker-etl.jar");
+        String providers;
+        List<String> entries;
+        try (JarFile file = new JarFile(jar.toFile())) {
+            entries = file.stream().map(ZipEntry::getName).toList();
+            providers = new String(file.getInputStream(file.getEntry(
+                    "META-INF/services/org.slf4j.spi.SLF4JServiceProvider")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        // Two bindings would make slf4j pick one and warn on every start.
+        assertThat(providers.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")))
+                .containsExactly("dev.tickeretl.cli.CliLogProvider");
+        assertThat(entries).noneMatch(name -> name.startsWith("org/slf4j/simple/") || name.startsWith("ch/qos/"));
+    }
 }

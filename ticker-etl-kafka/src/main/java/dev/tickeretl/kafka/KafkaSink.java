@@ -2,6 +2,7 @@ package dev.tickeretl.kafka;
 
 import dev.tickeretl.Bar;
 import dev.tickeretl.TickerEtlException;
+import dev.tickeretl.spi.Metrics;
 import dev.tickeretl.spi.Observer;
 import dev.tickeretl.spi.Sink;
 import java.nio.charset.StandardCharsets;
@@ -34,10 +35,10 @@ import org.slf4j.LoggerFactory;
  */
 final class KafkaSink implements Sink {
 
-    static final String RECORDS_SENT = "ticker_etl_kafka_records_sent";
-    static final String ERRORS = "ticker_etl_kafka_errors";
-    static final String SEND_DURATION = "ticker_etl_kafka_send_duration";
-    static final String AVAILABLE = "ticker_etl_kafka_available";
+    static final String RECORDS_SENT = Metrics.KAFKA_RECORDS_SENT;
+    static final String ERRORS = Metrics.KAFKA_ERRORS;
+    static final String SEND_DURATION = Metrics.KAFKA_SEND_DURATION;
+    static final String AVAILABLE = Metrics.KAFKA_AVAILABLE;
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSink.class);
 
@@ -85,18 +86,18 @@ final class KafkaSink implements Sink {
         long started = System.nanoTime();
         try {
             send(bars);
-            observer.count(RECORDS_SENT, bars.size(), "sink", name);
-            observer.time(SEND_DURATION, Duration.ofNanos(System.nanoTime() - started), "sink", name);
+            observer.count(RECORDS_SENT, bars.size(), Metrics.SINK, name);
+            observer.time(SEND_DURATION, Duration.ofNanos(System.nanoTime() - started), Metrics.SINK, name);
             if (probe) {
                 failure = null;
-                observer.gauge(AVAILABLE, 1, "sink", name);
+                observer.gauge(AVAILABLE, 1, Metrics.SINK, name);
                 LOG.info("kafka sink {}: the broker acknowledges again", name);
             }
         } catch (RuntimeException e) {
             String reason = describe(e);
             failure = reason;
-            observer.count(ERRORS, 1, "sink", name);
-            observer.gauge(AVAILABLE, 0, "sink", name);
+            observer.count(ERRORS, 1, Metrics.SINK, name);
+            observer.gauge(AVAILABLE, 0, Metrics.SINK, name);
             throw new TickerEtlException("kafka sink " + name + ": " + reason, e);
         } finally {
             if (probe) {

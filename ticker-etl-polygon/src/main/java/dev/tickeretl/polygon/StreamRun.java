@@ -4,6 +4,7 @@ import dev.tickeretl.MarketTime;
 import dev.tickeretl.SourceException;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.internal.DaemonThreads;
+import dev.tickeretl.spi.Metrics;
 import dev.tickeretl.spi.Observer;
 import dev.tickeretl.spi.OffsetReader;
 import dev.tickeretl.spi.RawBar;
@@ -168,7 +169,7 @@ final class StreamRun {
         if (byTicker.isEmpty()) {
             return;
         }
-        observer.count("ticker_etl_stream_bars_received", frame.bars().size());
+        observer.count(Metrics.STREAM_BARS_RECEIVED, frame.bars().size());
         if (awaitingFirstBars) {
             // The first minute the new connection delivers closes every ticker's gap; REST answers the rest.
             // Planned before this message's bars count as seen: the gap starts where the last connection left off.
@@ -195,7 +196,7 @@ final class StreamRun {
             return;
         }
         streamTime = minute;
-        observer.gauge("ticker_etl_stream_time_seconds", streamTime / 1000.0);
+        observer.gauge(Metrics.STREAM_TIME, streamTime / 1000.0);
         long candidate = minute - StreamSettings.REVISION_WINDOW.toMillis() - MINUTE;
         if (candidate <= watermarkMinute) {
             return;
@@ -209,7 +210,7 @@ final class StreamRun {
             lowest = Math.min(lowest, t.watermark == Long.MIN_VALUE ? Long.MAX_VALUE : t.watermark);
         }
         if (lowest != Long.MAX_VALUE) {
-            observer.gauge("ticker_etl_watermark_lag_seconds", (streamTime - lowest) / 1000.0);
+            observer.gauge(Metrics.WATERMARK_LAG, (streamTime - lowest) / 1000.0);
         }
     }
 
@@ -280,7 +281,7 @@ final class StreamRun {
         TickerState t = tickers.get(r.ticker());
         t.repairing = false;
         if (r.error() != null) {
-            observer.count("ticker_etl_repair_failures", 1);
+            observer.count(Metrics.REPAIR_FAILURES, 1);
             LOG.warn("{}: repairing {}..{} from REST failed, trying again: {}", r.ticker(),
                     MarketTime.eastern(r.from()), MarketTime.eastern(r.to()), redactor.redact(r.error()));
             repairs.execute(() -> {
@@ -297,7 +298,7 @@ final class StreamRun {
             t.lastSeen = Math.max(t.lastSeen, b.startMs());
         }
         t.repaired(r.from(), r.to());
-        observer.count("ticker_etl_repaired_minutes", r.bars().size());
+        observer.count(Metrics.REPAIRED_MINUTES, r.bars().size());
         if (!r.bars().isEmpty()) {
             LOG.info("{}: repaired {} minutes of {}..{} from REST", r.ticker(), r.bars().size(),
                     MarketTime.eastern(r.from()), MarketTime.eastern(r.to()));
@@ -312,7 +313,7 @@ final class StreamRun {
         long[] seen = receivedAt.get(partition.ticker());
         Long minute = parse(offset.get("last_minute")) == Long.MIN_VALUE ? null : parse(offset.get("last_minute"));
         if (seen != null && minute != null && seen[0] == minute) {
-            observer.time("ticker_etl_receive_to_durable", Duration.ofNanos(System.nanoTime() - seen[1]));
+            observer.time(Metrics.RECEIVE_TO_DURABLE, Duration.ofNanos(System.nanoTime() - seen[1]));
             receivedAt.remove(partition.ticker(), seen);
         }
     }
@@ -338,11 +339,11 @@ final class StreamRun {
             } catch (RuntimeException e) {
                 why = e.toString();
             }
-            observer.gauge("ticker_etl_stream_connected", 0);
+            observer.gauge(Metrics.STREAM_CONNECTED, 0);
             if (closed || fatal.get() != null) {
                 return;
             }
-            observer.count("ticker_etl_stream_reconnects", 1);
+            observer.count(Metrics.STREAM_RECONNECTS, 1);
             boolean stable = System.nanoTime() - connectedAt >= ws.stablePeriod().toNanos();
             failures = stable ? 0 : failures + 1;
             long pause = Math.min(ws.maxReconnect().toMillis(), ws.minReconnect().toMillis() << Math.min(failures,
@@ -391,7 +392,7 @@ final class StreamRun {
                 return message;
             }
             subscribe(s);
-            observer.gauge("ticker_etl_stream_connected", 1);
+            observer.gauge(Metrics.STREAM_CONNECTED, 1);
             LOG.info("Polygon stream connected to {} and subscribed to {} tickers", ws.url(), tickers.size());
             inbox.put(new Connected());
             return watch(s, listener);
@@ -411,7 +412,7 @@ final class StreamRun {
             }
             long now = System.nanoTime();
             if (now - lastHeard > ws.silenceTimeout().toNanos()) {
-                observer.count("ticker_etl_stream_silent_aborts", 1);
+                observer.count(Metrics.STREAM_SILENT_ABORTS, 1);
                 return "silent for " + ws.silenceTimeout() + " (no message, no answer to a ping)";
             }
             if (now - nextPing >= 0) {
@@ -500,7 +501,7 @@ final class StreamRun {
             if (last) {
                 String message = text.toString();
                 text.setLength(0);
-                observer.count("ticker_etl_stream_messages", 1);
+                observer.count(Metrics.STREAM_MESSAGES, 1);
                 StreamMessages.Frame frame = StreamMessages.parse(message);
                 for (StreamMessages.Status status : frame.statuses()) {
                     onStatus(status);
@@ -520,7 +521,7 @@ final class StreamRun {
 
         private void onStatus(StreamMessages.Status status) {
             String s = status.status() == null ? "" : status.status();
-            observer.count("ticker_etl_stream_statuses", 1, "status", s);
+            observer.count(Metrics.STREAM_STATUSES, 1, Metrics.STATUS, s);
             switch (s) {
                 case "connected" -> connected.complete(true);
                 case "auth_success" -> authenticated.complete(true);
