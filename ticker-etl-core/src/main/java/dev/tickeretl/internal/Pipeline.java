@@ -13,6 +13,8 @@ import dev.tickeretl.RunStatus;
 import dev.tickeretl.SourceException;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.TradingCalendar;
+import dev.tickeretl.internal.quality.QualityCheck;
+import dev.tickeretl.internal.quality.StaleTicker;
 import dev.tickeretl.spi.InvalidBarException;
 import dev.tickeretl.spi.OffsetReader;
 import dev.tickeretl.spi.ProviderContext;
@@ -74,6 +76,9 @@ public final class Pipeline {
     private static final Duration OUTBOX_RETRY = Duration.ofSeconds(5);
     /** Polygon re-sends a minute for up to 15 minutes; duplicates are recognised a while longer. */
     private static final Duration RECENT_WINDOW = Duration.ofMinutes(30);
+    /** Findings about what the store held, not about the bars of this run's range. */
+    private static final Set<String> STORE_LEVEL = Set.of(QualityCheck.DUPLICATE_KEY.name(),
+            QualityCheck.FOREIGN_LINE.name());
 
     private final RunConfig config;
     private final RunConfig.Tuning tuning;
@@ -86,6 +91,10 @@ public final class Pipeline {
     private long buffered;
     private long nextScan;
     private final List<DataQualityWarning> warnings = new ArrayList<>();
+    /** Every finding by check, listed or not. */
+    private final Map<String, Long> findings = new TreeMap<>();
+    /** Findings not listed, by check: past the per-check or the total limit. */
+    private final Map<String, Long> unlisted = new TreeMap<>();
     private final Set<String> foreignPartitionsSeen = new HashSet<>();
     private final AtomicReference<String> stopReason = new AtomicReference<>();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -96,7 +105,6 @@ public final class Pipeline {
     private final boolean segmentMode;
     private long nextCompaction;
     private long nextOutboxDrain;
-    private long droppedWarnings;
     private long filesWritten;
     private long bytesWritten;
     private int lanesFinished;
@@ -402,6 +410,9 @@ public final class Pipeline {
             warn("INVALID_BAR", lane.ticker(), date, e.getMessage());
             return;
         }
+        if (lane.lastBarDate == null || bar.tradingDate().isAfter(lane.lastBarDate)) {
+            lane.lastBarDate = bar.tradingDate();
+        }
         if (bar.timespan() == Timespan.DAY && !calendar.isTradingDay(bar.tradingDate())) {
             warn("NON_TRADING_DAY_BAR", lane.ticker(), bar.tradingDate(),
                     "bar on a day the NYSE calendar has closed; stored, not used as a previous session");
@@ -504,7 +515,10 @@ public final class Pipeline {
             filesWritten += w.filesWritten();
             bytesWritten += w.bytesWritten();
             for (DataQualityWarning dq : w.warnings()) {
-                if (lane.range == null || dq.tradingDate() == null || !dq.tradingDate().isBefore(config.from())) {
+                // Findings about the lookback day belong to the run that asked for that day; a damaged line in
+                // the store is news whatever its date.
+                if (lane.range == null || dq.tradingDate() == null || !dq.tradingDate().isBefore(config.from())
+                        || STORE_LEVEL.contains(dq.kind())) {
                     warn(dq.kind(), dq.ticker(), dq.tradingDate(), dq.message());
                 }
             }
@@ -782,7 +796,44 @@ public final class Pipeline {
         if (store != null && lane.requested && lane.fetched == 0) {
             noBarsCheck(lane, store);
         }
+        if (store != null && !config.unbounded() && config.timespan() == Timespan.DAY && !lane.noBars) {
+            staleCheck(lane, store);
+        }
         closeLane(lane);
+    }
+
+    /**
+     * A ticker without a bar in the last sessions up to the end of the range has stopped trading or being
+     * delivered. What this run received usually settles it; only otherwise is the store asked (one partition read).
+     */
+    private void staleCheck(Lane lane, DataStore store) {
+        LocalDate end = lastClosedSession(config.to());
+        StaleTicker rule = new StaleTicker(config.qualityRules().staleSessions());
+        LocalDate windowStart = rule.windowStart(end, calendar);
+        if (lane.lastBarDate != null && !lane.lastBarDate.isBefore(windowStart)) {
+            return;
+        }
+        try {
+            List<Bar> recent = store.read(lane.ticker(), config.timespan(), config.adjusted(),
+                    windowStart.minusYears(1), end);
+            LocalDate last = recent.isEmpty() ? null : recent.get(recent.size() - 1).tradingDate();
+            String why = rule.check(last, end, calendar);
+            if (why != null) {
+                warn(QualityCheck.STALE_TICKER.name(), lane.ticker(), last, why);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("stale check of {} failed: {}", lane.ticker(), e.getMessage());
+        }
+    }
+
+    /** {@code to}, or the latest session that has closed by the run's clock when {@code to} is today and still open. */
+    private LocalDate lastClosedSession(LocalDate to) {
+        java.time.Instant now = config.clock().instant();
+        LocalDate day = calendar.isTradingDay(to) ? to : calendar.previousTradingDay(to);
+        while (calendar.session(day).map(s -> now.isBefore(s.close().toInstant())).orElse(false)) {
+            day = calendar.previousTradingDay(day);
+        }
+        return day;
     }
 
     /** A ticker that upstream answered with nothing for the whole range is most likely a typo or delisted. */
@@ -862,14 +913,18 @@ public final class Pipeline {
     }
 
     private void warn(String kind, String ticker, LocalDate date, String message) {
-        LOG.warn("data quality {} {} {}: {}", kind, ticker == null ? "-" : ticker, date == null ? "-" : date,
-                message);
+        DataQualityWarning w = new DataQualityWarning(kind, ticker, date, message);
+        LOG.warn("data quality {} {} {} {}: {}", w.severity(), kind, ticker == null ? "-" : ticker,
+                date == null ? "-" : date, message);
         metrics.count("ticker_etl_data_quality_warnings", 1, "kind", kind);
-        if (warnings.size() >= MAX_WARNINGS) {
-            droppedWarnings++; // a stream must not grow its record without bound
+        metrics.count(QualityCheck.METRIC, 1, "check", kind, "severity", w.severity().name());
+        long seen = findings.merge(kind, 1L, Long::sum);
+        // A stream must not grow its record without bound, nor one noisy check crowd out the others.
+        if (warnings.size() >= MAX_WARNINGS || seen > config.qualityRules().listedPerCheck()) {
+            unlisted.merge(kind, 1L, Long::sum);
             return;
         }
-        warnings.add(new DataQualityWarning(kind, ticker, date, message));
+        warnings.add(w);
     }
 
     private RunRecord snapshot(RunStatus status, Instant finishedAt, RequestStats stats, String runError) {
@@ -889,10 +944,17 @@ public final class Pipeline {
             }
         }
         List<DataQualityWarning> shown = warnings;
-        if (droppedWarnings > 0) {
+        Map<String, RunRecord.CheckCount> counts = new TreeMap<>();
+        findings.forEach((kind, n) -> counts.put(kind, new RunRecord.CheckCount(QualityCheck.severityOf(kind), n)));
+        if (!unlisted.isEmpty()) {
             shown = new ArrayList<>(warnings);
-            shown.add(new DataQualityWarning("WARNINGS_DROPPED", null, null, droppedWarnings
-                    + " more warnings were logged but not kept in this record"));
+            long dropped = unlisted.values().stream().mapToLong(Long::longValue).sum();
+            List<String> byCheck = new ArrayList<>();
+            unlisted.forEach((kind, n) -> byCheck.add(kind + " " + n));
+            shown.add(new DataQualityWarning(QualityCheck.WARNINGS_DROPPED.name(), null, null, dropped
+                    + " more warnings were logged and counted in data_quality but not listed here (at most "
+                    + config.qualityRules().listedPerCheck() + " per check, " + MAX_WARNINGS + " in all): "
+                    + String.join(", ", byCheck)));
         }
         Totals totals = new Totals(lanes.size(), failed, fetched, written, updated, unchanged, invalid,
                 filesWritten, bytesWritten);
@@ -904,7 +966,7 @@ public final class Pipeline {
                     link.pendingAtEnd, link.lastError));
         }
         return new RunRecord(runId, status, started, finishedAt, duration, process.withHeartbeat(now), parameters,
-                totals, stats, sinkOutcomes, metrics.snapshot(), outcomes, shown, runError);
+                totals, stats, sinkOutcomes, metrics.snapshot(), outcomes, counts, shown, runError);
     }
 
     // ------------------------------------------------------------------------------------------------ shutdown
@@ -970,6 +1032,8 @@ public final class Pipeline {
         boolean sourceDone;
         boolean reported;
         boolean noBars;
+        /** The newest trading date among the bars received (null: none). */
+        LocalDate lastBarDate;
         int writeFailures;
         long retryAt = System.nanoTime();
         long fetched, written, updated, unchanged, invalid, outsideRange;
@@ -1193,7 +1257,7 @@ public final class Pipeline {
                     return;
                 }
                 DataStore.WriteOutcome result = store.write(lane.ticker(), lane.partition.timespan(),
-                        lane.partition.adjusted(), unit.bars, config.phaseTagger());
+                        lane.partition.adjusted(), unit.bars, config.phaseTagger(), config.qualityRules());
                 metrics.time("ticker_etl_partition_write_duration", Duration.ofNanos(System.nanoTime()
                         - t0));
                 for (SinkLink link : links) {
