@@ -11,7 +11,7 @@ import java.util.function.Predicate;
 /**
  * The data-quality rules that judge a day bar against its stored neighbours: OHLC range, zero volume, price jump,
  * volume spike and missing trading days. Runs and {@code ticker-etl check} both go through here, so they find the
- * same things in the same data.
+ * same things in the same data. Not thread-safe (the rules reuse scratch space): one instance per write or check.
  */
 public final class DayRules {
 
@@ -42,6 +42,7 @@ public final class DayRules {
      */
     public List<Issue> check(List<Bar> series, Predicate<Bar> target, Predicate<LocalDate> answered) {
         List<Issue> issues = new ArrayList<>();
+        double[] returns = PriceJump.logReturns(series);
         for (int i = 0; i < series.size(); i++) {
             Bar bar = series.get(i);
             boolean judged = target.test(bar);
@@ -53,7 +54,7 @@ public final class DayRules {
             }
             add(issues, QualityCheck.OHLC_RANGE, bar, BarSanity.outsideRange(bar));
             add(issues, QualityCheck.ZERO_VOLUME, bar, BarSanity.zeroVolume(bar));
-            add(issues, QualityCheck.PRICE_JUMP, bar, jump.check(series, i));
+            add(issues, QualityCheck.PRICE_JUMP, bar, jump.check(series, returns, i));
             add(issues, QualityCheck.VOLUME_SPIKE, bar, spike.check(series, i));
         }
         return issues;

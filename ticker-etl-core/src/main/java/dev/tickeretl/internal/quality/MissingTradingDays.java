@@ -39,8 +39,8 @@ public final class MissingTradingDays {
 
     /** The gap between two consecutive days with a bar, or null when no trading day lies between them. */
     public static Gap between(LocalDate before, LocalDate after, TradingCalendar calendar) {
-        if (!before.isBefore(after)) {
-            return null;
+        if (!before.isBefore(after) || calendar.nextTradingDay(before).equals(after)) {
+            return null; // the common case, without listing days
         }
         List<LocalDate> missing = calendar.tradingDays(before.plusDays(1), after.minusDays(1));
         return missing.isEmpty() ? null : new Gap(before, after, missing);

@@ -9,16 +9,19 @@ import java.util.Locale;
  * than {@code sigmas} standard deviations from the mean of the last {@code sessions} log returns. Log returns, because
  * they are symmetric (a halving and a doubling are equally far) and add up over days. Too little history (fewer than
  * half the window, or fewer than two returns) decides nothing; returns involving a price of 0 are left out (their
- * logarithm does not exist).
+ * logarithm does not exist). Not thread-safe: it reuses its scratch space.
  */
 public final class PriceJump {
 
     private final double sigmas;
     private final int sessions;
+    /** Scratch space for one window: an instance judges one series at a time. */
+    private final double[] window;
 
     public PriceJump(double sigmas, int sessions) {
         this.sigmas = sigmas;
         this.sessions = sessions;
+        this.window = new double[sessions];
     }
 
     /** The returns this rule needs before it judges a bar. */
@@ -28,19 +31,26 @@ public final class PriceJump {
 
     /** Why {@code series.get(i)} is a price jump, or null. {@code series}: one ticker's bars in time order. */
     public String check(List<Bar> series, int i) {
+        return check(series, logReturns(series), i);
+    }
+
+    /**
+     * The same, with {@code returns} from {@link #logReturns}: a series' logarithms are taken once, not once per
+     * window they fall in.
+     */
+    public String check(List<Bar> series, double[] returns, int i) {
         if (i < 1) {
             return null;
         }
-        double r = logReturn(series.get(i - 1).close(), series.get(i).close());
+        double r = returns[i];
         if (Double.isNaN(r)) {
             return null;
         }
-        double[] window = new double[sessions];
+        double[] window = this.window;
         int n = 0;
         for (int j = i - 1; j >= 1 && i - j <= sessions; j--) {
-            double rj = logReturn(series.get(j - 1).close(), series.get(j).close());
-            if (!Double.isNaN(rj)) {
-                window[n++] = rj;
+            if (!Double.isNaN(returns[j])) {
+                window[n++] = returns[j];
             }
         }
         if (n < minimumReturns()) {
@@ -57,6 +67,18 @@ public final class PriceJump {
                 Math.abs(r - mean) / sd, sd, n);
         return String.format(Locale.ROOT, "close %s is a %+.1f%% move from %s (log return %.4f): %s", series.get(i)
                 .close(), move, series.get(i - 1).close(), r, distance);
+    }
+
+    /** Element i: the log return from bar i - 1 to bar i (NaN for the first bar and through a price of 0). */
+    public static double[] logReturns(List<Bar> series) {
+        double[] returns = new double[series.size()];
+        if (returns.length > 0) {
+            returns[0] = Double.NaN;
+        }
+        for (int i = 1; i < returns.length; i++) {
+            returns[i] = logReturn(series.get(i - 1).close(), series.get(i).close());
+        }
+        return returns;
     }
 
     /** {@code ln(to / from)}, or NaN when either price is not positive. */

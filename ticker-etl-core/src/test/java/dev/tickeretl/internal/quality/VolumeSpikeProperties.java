@@ -83,6 +83,19 @@ class VolumeSpikeProperties {
         assertThat(rule.check(bars, sessions)).isNull();
     }
 
+    @Property
+    void judgingASeriesBarByBarGivesWhatJudgingEachBarAloneGives(
+            @ForAll @net.jqwik.api.constraints.Size(min = 1, max = 80) List<@IntRange(min = 0, max = 40) Integer> raw) {
+        // Few distinct values, so the sliding window meets equal volumes on both ends.
+        double[] volumes = raw.stream().mapToDouble(v -> v * 1000.0).toArray();
+        List<Bar> bars = QualityBars.volumes(volumes);
+        VolumeSpike sliding = new VolumeSpike(2, 6);
+
+        for (int i = 0; i < bars.size(); i++) {
+            assertThat(sliding.check(bars, i)).as("bar %d", i).isEqualTo(new VolumeSpike(2, 6).check(bars, i));
+        }
+    }
+
     @Example
     void aSpikeIsDescribedWithItsMultipleOfTheMedian() {
         double[] volumes = new double[21];
