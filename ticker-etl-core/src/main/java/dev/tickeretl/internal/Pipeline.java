@@ -914,13 +914,13 @@ public final class Pipeline {
 
     private void warn(String kind, String ticker, LocalDate date, String message) {
         DataQualityWarning w = new DataQualityWarning(kind, ticker, date, message);
-        // Notes (INFO) are no reason to wake anyone: they log below the default level.
+        // Notes (INFO severity) are no reason to wake anyone: they log below the default level.
         if (w.severity() == dev.tickeretl.Severity.INFO) {
-            LOG.info("data quality {} {} {} {}: {}", w.severity(), kind, ticker == null ? "-" : ticker,
-                    date == null ? "-" : date, message);
+            LOG.info("data quality {} {} {}: {}", kind, ticker == null ? "-" : ticker, date == null ? "-" : date,
+                    message);
         } else {
-            LOG.warn("data quality {} {} {} {}: {}", w.severity(), kind, ticker == null ? "-" : ticker,
-                    date == null ? "-" : date, message);
+            LOG.warn("data quality {} {} {}: {}", kind, ticker == null ? "-" : ticker, date == null ? "-" : date,
+                    message);
         }
         metrics.count("ticker_etl_data_quality_warnings", 1, "kind", kind);
         metrics.count(QualityCheck.METRIC, 1, "check", kind, "severity", w.severity().name());
