@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.tickeretl.internal.quality.QualityCheck;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,7 +22,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"run_id", "status", "started_at", "finished_at", "duration_ms", "process", "parameters",
-        "totals", "requests", "sinks", "metrics", "tickers", "warnings", "error"})
+        "totals", "requests", "sinks", "metrics", "tickers", "data_quality", "warnings", "error"})
 public record RunRecord(
         @JsonProperty("run_id") String runId,
         @JsonProperty("status") RunStatus status,
@@ -35,6 +36,7 @@ public record RunRecord(
         @JsonProperty("sinks") Map<String, SinkOutcome> sinks,
         @JsonProperty("metrics") Map<String, Double> metrics,
         @JsonProperty("tickers") Map<String, TickerOutcome> tickers,
+        @JsonProperty("data_quality") Map<String, CheckCount> dataQuality,
         @JsonProperty("warnings") List<DataQualityWarning> warnings,
         @JsonProperty("error") String error) {
 
@@ -46,8 +48,20 @@ public record RunRecord(
         sinks = sinks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(sinks));
         metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(new java.util.TreeMap<>(metrics));
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        // A record written before data_quality existed: its listed warnings are all that is known.
+        dataQuality = Collections.unmodifiableMap(new java.util.TreeMap<>(dataQuality != null ? dataQuality
+                : CheckCount.of(warnings)));
         requests = requests == null ? RequestStats.NONE : requests;
         totals = totals == null ? Totals.ZERO : totals;
+    }
+
+    /** A record whose data-quality counts are those of its listed {@code warnings}. */
+    public RunRecord(String runId, RunStatus status, Instant startedAt, Instant finishedAt, Long durationMs,
+                     RunProcess process, RunParameters parameters, Totals totals, RequestStats requests,
+                     Map<String, SinkOutcome> sinks, Map<String, Double> metrics, Map<String, TickerOutcome> tickers,
+                     List<DataQualityWarning> warnings, String error) {
+        this(runId, status, startedAt, finishedAt, durationMs, process, parameters, totals, requests, sinks, metrics,
+                tickers, null, warnings, error);
     }
 
     /**
@@ -67,7 +81,7 @@ public record RunRecord(
         Long duration = startedAt == null || finished == null ? null
                 : Duration.between(startedAt, finished).toMillis();
         return new RunRecord(runId, newStatus, startedAt, finished, duration, process, parameters, totals, requests,
-                sinks, metrics, tickers, warnings, newError);
+                sinks, metrics, tickers, dataQuality, warnings, newError);
     }
 
     /** Which process runs (or ran) this, and when it last said it was alive. */
@@ -154,13 +168,45 @@ public record RunRecord(
         public static final Totals ZERO = new Totals(0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
-    /** A data-quality finding that did not stop the run. {@code kind} is a stable code for alerting. */
-    @JsonPropertyOrder({"kind", "ticker", "trading_date", "message"})
+    /**
+     * A data-quality finding that did not stop the run. {@code kind} is a stable code for alerting (the name of the
+     * check, e.g. {@code PRICE_JUMP}); {@code severity} is that check's severity.
+     */
+    @JsonPropertyOrder({"kind", "severity", "ticker", "trading_date", "message"})
     public record DataQualityWarning(
             @JsonProperty("kind") String kind,
+            @JsonProperty("severity") Severity severity,
             @JsonProperty("ticker") String ticker,
             @JsonProperty("trading_date") LocalDate tradingDate,
             @JsonProperty("message") String message) {
+
+        public DataQualityWarning {
+            severity = severity != null ? severity : QualityCheck.severityOf(kind);
+        }
+
+        /** A finding of check {@code kind}, with that check's severity. */
+        public DataQualityWarning(String kind, String ticker, LocalDate tradingDate, String message) {
+            this(kind, null, ticker, tradingDate, message);
+        }
+    }
+
+    /** How many findings one check had in the run (listed in {@code warnings} or not), and its severity. */
+    @JsonPropertyOrder({"severity", "count"})
+    public record CheckCount(
+            @JsonProperty("severity") Severity severity,
+            @JsonProperty("count") long count) {
+
+        /** Counts by kind of the listed {@code warnings}, for records written before counts were kept. */
+        static Map<String, CheckCount> of(List<DataQualityWarning> warnings) {
+            Map<String, CheckCount> counts = new java.util.TreeMap<>();
+            for (DataQualityWarning w : warnings) {
+                if (!QualityCheck.WARNINGS_DROPPED.name().equals(w.kind())) {
+                    counts.merge(w.kind(), new CheckCount(w.severity(), 1),
+                            (a, b) -> new CheckCount(a.severity(), a.count() + b.count()));
+                }
+            }
+            return counts;
+        }
     }
 
     /** A few readable lines: status, counts, requests, failures. */
@@ -187,12 +233,24 @@ public record RunRecord(
                 lines.add("  FAILED " + ticker + ": " + o.error());
             }
         });
-        if (!warnings.isEmpty()) {
-            Map<String, Integer> byKind = new LinkedHashMap<>();
-            for (DataQualityWarning w : warnings) {
-                byKind.merge(w.kind(), 1, Integer::sum);
+        if (!dataQuality.isEmpty()) {
+            // Most severe first: "data quality: 1 ERROR (INVALID_BAR 1), 3 WARN (PRICE_JUMP 2, ZERO_VOLUME 1)".
+            List<String> parts = new ArrayList<>();
+            for (int s = Severity.values().length - 1; s >= 0; s--) {
+                Severity severity = Severity.values()[s];
+                long total = 0;
+                List<String> checks = new ArrayList<>();
+                for (Map.Entry<String, CheckCount> e : dataQuality.entrySet()) {
+                    if (e.getValue().severity() == severity) {
+                        total += e.getValue().count();
+                        checks.add(e.getKey() + " " + e.getValue().count());
+                    }
+                }
+                if (total > 0) {
+                    parts.add(total + " " + severity + " (" + String.join(", ", checks) + ")");
+                }
             }
-            lines.add("  data-quality warnings: " + warnings.size() + " " + byKind);
+            lines.add("  data quality: " + String.join(", ", parts));
         }
         if (error != null) {
             lines.add("  error: " + error);

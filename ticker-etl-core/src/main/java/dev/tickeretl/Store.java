@@ -3,6 +3,7 @@ package dev.tickeretl;
 import dev.tickeretl.internal.DataStore;
 import dev.tickeretl.internal.Providers;
 import dev.tickeretl.internal.RunLiveness;
+import dev.tickeretl.internal.quality.StoreChecker;
 import dev.tickeretl.spi.ProviderContext;
 import dev.tickeretl.spi.Storage;
 import dev.tickeretl.spi.StoreProvider;
@@ -199,6 +200,25 @@ public final class Store implements AutoCloseable {
             return RunLiveness.reconcile(writable, clock.instant(), null);
         } catch (RuntimeException e) {
             return 0;
+        }
+    }
+
+    /**
+     * Verifies the store: its invariants (each line JSON and a data-contract bar of the right schema version and
+     * partition, keys unique, lines in order, {@code prior_volume} and phase what the tagger gives for the stored
+     * neighbours, offsets and coverage well-formed) and the data-quality rules. Only reads.
+     *
+     * @throws IllegalArgumentException naming the field: a phase tagger or source that is not on the class path
+     * @throws StoreException           when the store cannot be read
+     * @throws SourceException          when minutes are compared with a source that cannot serve them
+     */
+    public CheckReport check(StoreCheck check) {
+        Objects.requireNonNull(check, "check");
+        try {
+            return new StoreChecker(store, TradingCalendar.nyse(), check).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("store check of " + uri() + " interrupted");
         }
     }
 

@@ -109,6 +109,7 @@ public final class TickerEtl {
         private int writerThreads = 4;
         private boolean shutdownHook = true;
         private Duration compactInterval = Duration.ofMinutes(5);
+        private QualityRules qualityRules = QualityRules.defaults();
 
         private Builder() {
         }
@@ -419,6 +420,17 @@ public final class TickerEtl {
         }
 
         /**
+         * The thresholds of the data-quality checks each written day bar goes through against its stored neighbours
+         * (stale ticker, price jump, volume spike; default {@link QualityRules#defaults()}). Their findings are
+         * listed and counted in the run record and reported to the observer as
+         * {@code ticker_etl_data_quality_issues}.
+         */
+        public Builder qualityRules(QualityRules rules) {
+            this.qualityRules = Objects.requireNonNull(rules, "qualityRules");
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException naming the field: from/to missing or given to a stream, from after to,
          *                                  to in the future, no source or store
          */
@@ -459,7 +471,7 @@ public final class TickerEtl {
                     heartbeatInterval, deadline, writerThreads, shutdownHook, compactInterval);
             return new TickerEtl(new RunConfig(new ArrayList<>(tickers), start, end, timespan, isAdjusted,
                     incremental, streaming, sourceName, source, storeName, store, sinkNames, sinks, t, p, calendar,
-                    listener, clock, observer, tuning));
+                    listener, clock, observer, tuning, qualityRules));
         }
 
         private static Duration positive(String field, Duration value) {

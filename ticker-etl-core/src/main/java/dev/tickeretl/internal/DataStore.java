@@ -1,11 +1,15 @@
 package dev.tickeretl.internal;
 
 import dev.tickeretl.Bar;
+import dev.tickeretl.QualityRules;
 import dev.tickeretl.RunRecord;
 import dev.tickeretl.RunRecord.DataQualityWarning;
 import dev.tickeretl.StoreException;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.TradingCalendar;
+import dev.tickeretl.internal.quality.DayRules;
+import dev.tickeretl.internal.quality.Issue;
+import dev.tickeretl.internal.quality.QualityCheck;
 import dev.tickeretl.spi.PhaseTagger;
 import dev.tickeretl.spi.Storage;
 import java.io.IOException;
@@ -263,14 +267,38 @@ public final class DataStore implements AutoCloseable {
      */
     public WriteOutcome write(String ticker, Timespan timespan, boolean adjusted, Collection<Bar> incoming,
                               PhaseTagger tagger) {
+        return write(ticker, timespan, adjusted, incoming, tagger, null);
+    }
+
+    /**
+     * {@link #write(String, Timespan, boolean, Collection, PhaseTagger)}, and judges the written bars by the
+     * data-quality {@code rules} (null: none) against the stored neighbours the write already holds, so the checks
+     * cost no extra read; their findings come back as the outcome's warnings.
+     */
+    public WriteOutcome write(String ticker, Timespan timespan, boolean adjusted, Collection<Bar> incoming,
+                              PhaseTagger tagger, QualityRules rules) {
         for (Bar b : incoming) {
             if (!b.ticker().equals(ticker) || b.timespan() != timespan || b.adjusted() != adjusted) {
                 throw new IllegalArgumentException("bar " + b.key() + " (adjusted=" + b.adjusted()
                         + ") does not belong to " + ticker + "/" + timespan.wireName() + "/adjusted=" + adjusted);
             }
         }
-        return timespan == Timespan.DAY ? writeDays(ticker, adjusted, incoming, tagger)
-                : writeMinutes(incoming);
+        if (timespan == Timespan.DAY) {
+            return writeDays(ticker, adjusted, incoming, tagger, rules == null ? null : new DayRules(rules, calendar));
+        }
+        WriteOutcome written = writeMinutes(incoming);
+        return rules == null ? written : written.plus(issues(DayRules.barChecks(incoming)));
+    }
+
+    private static WriteOutcome issues(List<Issue> issues) {
+        if (issues.isEmpty()) {
+            return WriteOutcome.EMPTY;
+        }
+        List<DataQualityWarning> warnings = new ArrayList<>(issues.size());
+        for (Issue i : issues) {
+            warnings.add(i.toWarning());
+        }
+        return new WriteOutcome(0, 0, 0, 0, 0, List.of(), warnings);
     }
 
     private WriteOutcome writeMinutes(Collection<Bar> incoming) {
@@ -281,7 +309,8 @@ public final class DataStore implements AutoCloseable {
         return total;
     }
 
-    private WriteOutcome writeDays(String ticker, boolean adjusted, Collection<Bar> incoming, PhaseTagger tagger) {
+    private WriteOutcome writeDays(String ticker, boolean adjusted, Collection<Bar> incoming, PhaseTagger tagger,
+                                   DayRules rules) {
         TreeMap<Integer, List<Bar>> byYear = new TreeMap<>();
         for (Bar b : incoming) {
             byYear.computeIfAbsent(b.tradingDate().getYear(), y -> new ArrayList<>()).add(b);
@@ -314,10 +343,36 @@ public final class DataStore implements AutoCloseable {
             });
             years.put(y, byDate(stored.get()));
             total = total.plus(outcome.plus(missingPrevious(in, stored.get(), earlier)));
+            if (rules != null && !in.isEmpty()) {
+                total = total.plus(issues(judge(rules, in, stored.get(), y, year)));
+            }
             // A changed year can change the prior sessions of the next one: re-tag it, and so on while it changes.
             previousChanged = !outcome.changed().isEmpty();
         }
         return total;
+    }
+
+    /**
+     * The data-quality findings about the {@code incoming} bars of year {@code y}, judged against what is now stored:
+     * the year itself and, when the rules' history reaches into it, the year before (the tagging has usually read it
+     * already).
+     */
+    private static List<Issue> judge(DayRules rules, List<Bar> incoming, List<Bar> stored, int y,
+                                     Function<Integer, Map<LocalDate, Bar>> year) {
+        java.util.Set<Long> written = new java.util.HashSet<>();
+        for (Bar b : incoming) {
+            written.add(b.startMs());
+        }
+        int firstTarget = 0;
+        while (firstTarget < stored.size() && !written.contains(stored.get(firstTarget).startMs())) {
+            firstTarget++;
+        }
+        List<Bar> series = stored;
+        if (firstTarget <= rules.history()) {
+            series = new ArrayList<>(new TreeMap<>(year.apply(y - 1)).values());
+            series.addAll(stored);
+        }
+        return rules.check(series, b -> written.contains(b.startMs()), d -> false);
     }
 
     /** Warnings for incoming bars whose previous session has no bar. */
@@ -400,12 +455,17 @@ public final class DataStore implements AutoCloseable {
                 }
             }
             List<DataQualityWarning> warnings = new ArrayList<>();
-            if (!old.problems().isEmpty()) {
-                warnings.add(new DataQualityWarning("REPAIRED_PARTITION", incoming.isEmpty() ? null
-                        : incoming.get(0).ticker(), null, "rewrote " + path + " without its bad lines: "
-                        + String.join("; ", old.problems())));
+            if (!old.issues().isEmpty()) {
+                String ticker = incoming.isEmpty() ? null : incoming.get(0).ticker();
+                // Each bad line counts under its own check; the repair itself is one note.
+                for (PartitionFile.Problem p : old.issues()) {
+                    warnings.add(new DataQualityWarning(p.check().name(), ticker, p.bar().tradingDate(), path
+                            + " line " + p.line() + ": " + p.message() + "; dropped by this write"));
+                }
+                warnings.add(new DataQualityWarning(QualityCheck.REPAIRED_PARTITION.name(), ticker, null,
+                        "rewrote " + path + " without its bad lines: " + String.join("; ", old.problems())));
             }
-            if (changed.isEmpty() && old.problems().isEmpty()) {
+            if (changed.isEmpty() && old.issues().isEmpty()) {
                 result[0] = new WriteOutcome(inserted, updated, unchanged, 0, 0, List.of(), List.of());
                 return null;
             }

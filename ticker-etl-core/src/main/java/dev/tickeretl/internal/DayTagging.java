@@ -17,7 +17,7 @@ import java.util.function.Function;
  * sessions before the bar. Applied to a whole partition on every write, so a stored phase is always the rule
  * applied to the stored bars, whichever path (full, incremental, correction, any split of a range) wrote them.
  */
-final class DayTagging {
+public final class DayTagging {
 
     /** About a year of sessions: the most a tagger may look back ({@link PhaseTagger#sessions()}). */
     static final int MAX_SESSIONS = 260;
@@ -31,7 +31,7 @@ final class DayTagging {
      *
      * @throws IllegalStateException when the tagger returns no phase; any exception of the tagger passes through
      */
-    static List<Bar> tag(List<Bar> bars, Function<LocalDate, Bar> earlier, PhaseTagger tagger,
+    public static List<Bar> tag(List<Bar> bars, Function<LocalDate, Bar> earlier, PhaseTagger tagger,
                          TradingCalendar calendar) {
         Map<LocalDate, Bar> byDate = new HashMap<>(bars.size() * 2);
         for (Bar b : bars) {

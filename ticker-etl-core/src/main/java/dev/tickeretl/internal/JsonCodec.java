@@ -60,7 +60,7 @@ public final class JsonCodec {
     }
 
     /** Reads {@code json} as a {@code type}. */
-    static <T> T read(byte[] json, Class<T> type) throws IOException {
+    public static <T> T read(byte[] json, Class<T> type) throws IOException {
         return MAPPER.readValue(json, type);
     }
 
@@ -105,6 +105,21 @@ public final class JsonCodec {
      */
     static Bar readBar(String line) throws IOException {
         return BarReader.INSTANCE.readValue(line);
+    }
+
+    /** Any value (a check report) as compact JSON text. */
+    public static String toJsonText(Object value) {
+        return new String(toJsonBytes(value), StandardCharsets.UTF_8);
+    }
+
+    /** One line as a JSON tree. @throws IOException when it is not JSON */
+    public static com.fasterxml.jackson.databind.JsonNode readTree(String line) throws IOException {
+        return MAPPER.readTree(line);
+    }
+
+    /** A JSON object as a bar. @throws IOException when it is not one */
+    public static Bar treeToBar(com.fasterxml.jackson.databind.JsonNode tree) throws IOException {
+        return MAPPER.treeToValue(tree, Bar.class);
     }
 
     /** Run records as one compact JSON array, for APIs. */

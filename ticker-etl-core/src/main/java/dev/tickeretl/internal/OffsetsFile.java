@@ -20,7 +20,7 @@ public record OffsetsFile(
         @JsonProperty("adjusted") boolean adjusted,
         @JsonProperty("partitions") Map<String, Progress> partitions) {
 
-    static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 1;
 
     public OffsetsFile {
         partitions = partitions == null ? new TreeMap<>() : new TreeMap<>(partitions);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tickeretl.Bar;
 import dev.tickeretl.StoreException;
 import dev.tickeretl.Timespan;
+import dev.tickeretl.internal.quality.QualityCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -27,20 +28,33 @@ public final class PartitionFile {
     }
 
     /** The bars of a partition, in time order, and what was wrong with the file (empty when nothing). */
-    public record Decoded(List<Bar> bars, List<String> problems) {
+    public record Decoded(List<Bar> bars, List<Problem> issues) {
         public Decoded {
             bars = List.copyOf(bars);
-            problems = List.copyOf(problems);
+            issues = List.copyOf(issues);
         }
 
         static final Decoded EMPTY = new Decoded(List.of(), List.of());
+
+        /** The problems as "line N: what" texts. */
+        public List<String> problems() {
+            return issues.stream().map(Problem::toString).toList();
+        }
+    }
+
+    /** A line left out of what is read: a {@code DUPLICATE_KEY} or a {@code FOREIGN_LINE}, at a 1-based line. */
+    public record Problem(QualityCheck check, int line, Bar bar, String message) {
+        @Override
+        public String toString() {
+            return "line " + line + ": " + message;
+        }
     }
 
     /** What a partition path says its bars are. */
-    record Expected(String ticker, Timespan timespan, boolean adjusted, int year, LocalDate date) {
+    public record Expected(String ticker, Timespan timespan, boolean adjusted, int year, LocalDate date) {
 
         /** Parses a {@link StoreLayout} partition path; null when {@code path} is not one. */
-        static Expected of(String path) {
+        public static Expected of(String path) {
             String[] seg = path.split("/");
             if (seg.length != 5 || !seg[4].equals(StoreLayout.FILE_NAME) || !seg[1].startsWith("timespan=")
                     || !seg[2].startsWith("ticker=")) {
@@ -67,7 +81,7 @@ public final class PartitionFile {
         }
 
         /** Why {@code bar} does not belong here, or null when it does. */
-        String mismatch(Bar bar) {
+        public String mismatch(Bar bar) {
             if (!bar.ticker().equals(ticker)) {
                 return "a " + bar.ticker() + " bar in " + ticker + "'s partition";
             }
@@ -97,7 +111,7 @@ public final class PartitionFile {
         }
         Expected expected = Expected.of(path);
         TreeMap<Long, Bar> byStart = new TreeMap<>();
-        List<String> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         BarLineParser fast = new BarLineParser();
         int lineNo = 0;
         int start = 0;
@@ -120,12 +134,13 @@ public final class PartitionFile {
             }
             String mismatch = expected == null ? null : expected.mismatch(bar);
             if (mismatch != null) {
-                problems.add("line " + lineNo + ": " + mismatch);
+                problems.add(new Problem(QualityCheck.FOREIGN_LINE, lineNo, bar, mismatch));
                 continue;
             }
             if (byStart.put(bar.startMs(), bar) != null) {
-                problems.add("line " + lineNo + ": key " + bar.ticker() + "/" + bar.timespan().wireName() + "/"
-                        + bar.startMs() + " (" + bar.tradingDate() + ") repeats an earlier line; the later one is kept");
+                problems.add(new Problem(QualityCheck.DUPLICATE_KEY, lineNo, bar, "key " + bar.ticker() + "/"
+                        + bar.timespan().wireName() + "/" + bar.startMs() + " (" + bar.tradingDate()
+                        + ") repeats an earlier line; the later one is kept"));
             }
         }
         return new Decoded(new ArrayList<>(byStart.values()), problems);

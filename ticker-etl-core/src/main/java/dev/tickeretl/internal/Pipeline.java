@@ -13,6 +13,8 @@ import dev.tickeretl.RunStatus;
 import dev.tickeretl.SourceException;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.TradingCalendar;
+import dev.tickeretl.internal.quality.QualityCheck;
+import dev.tickeretl.internal.quality.StaleTicker;
 import dev.tickeretl.spi.InvalidBarException;
 import dev.tickeretl.spi.Metrics;
 import dev.tickeretl.spi.OffsetReader;
@@ -81,6 +83,10 @@ public final class Pipeline {
     public static final String MDC_RUN_ID = "run_id";
     public static final String MDC_TICKER = "ticker";
 
+    /** Findings about what the store held, not about the bars of this run's range. */
+    private static final Set<String> STORE_LEVEL = Set.of(QualityCheck.DUPLICATE_KEY.name(),
+            QualityCheck.FOREIGN_LINE.name());
+
     private final RunConfig config;
     private final RunConfig.Tuning tuning;
     private final TradingCalendar calendar;
@@ -92,6 +98,10 @@ public final class Pipeline {
     private long buffered;
     private long nextScan;
     private final List<DataQualityWarning> warnings = new ArrayList<>();
+    /** Every finding by check, listed or not. */
+    private final Map<String, Long> findings = new TreeMap<>();
+    /** Findings not listed, by check: past the per-check or the total limit. */
+    private final Map<String, Long> unlisted = new TreeMap<>();
     private final Set<String> foreignPartitionsSeen = new HashSet<>();
     private final AtomicReference<String> stopReason = new AtomicReference<>();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -104,7 +114,6 @@ public final class Pipeline {
     private final boolean segmentMode;
     private long nextCompaction;
     private long nextOutboxDrain;
-    private long droppedWarnings;
     private long filesWritten;
     private long bytesWritten;
     private int lanesFinished;
@@ -424,6 +433,9 @@ public final class Pipeline {
             warn("INVALID_BAR", lane.ticker(), date, e.getMessage());
             return;
         }
+        if (lane.lastBarDate == null || bar.tradingDate().isAfter(lane.lastBarDate)) {
+            lane.lastBarDate = bar.tradingDate();
+        }
         if (bar.timespan() == Timespan.DAY && !calendar.isTradingDay(bar.tradingDate())) {
             warn("NON_TRADING_DAY_BAR", lane.ticker(), bar.tradingDate(),
                     "bar on a day the NYSE calendar has closed; stored, not used as a previous session");
@@ -530,7 +542,10 @@ public final class Pipeline {
             filesWritten += w.filesWritten();
             bytesWritten += w.bytesWritten();
             for (DataQualityWarning dq : w.warnings()) {
-                if (lane.range == null || dq.tradingDate() == null || !dq.tradingDate().isBefore(config.from())) {
+                // Findings about the lookback day belong to the run that asked for that day; a damaged line in
+                // the store is news whatever its date.
+                if (lane.range == null || dq.tradingDate() == null || !dq.tradingDate().isBefore(config.from())
+                        || STORE_LEVEL.contains(dq.kind())) {
                     warn(dq.kind(), dq.ticker(), dq.tradingDate(), dq.message());
                 }
             }
@@ -890,7 +905,44 @@ public final class Pipeline {
         if (store != null && lane.requested && lane.fetched == 0) {
             noBarsCheck(lane, store);
         }
+        if (store != null && !config.unbounded() && config.timespan() == Timespan.DAY && !lane.noBars) {
+            staleCheck(lane, store);
+        }
         closeLane(lane);
+    }
+
+    /**
+     * A ticker without a bar in the last sessions up to the end of the range has stopped trading or being
+     * delivered. What this run received usually settles it; only otherwise is the store asked (one partition read).
+     */
+    private void staleCheck(Lane lane, DataStore store) {
+        LocalDate end = lastClosedSession(config.to());
+        StaleTicker rule = new StaleTicker(config.qualityRules().staleSessions());
+        LocalDate windowStart = rule.windowStart(end, calendar);
+        if (lane.lastBarDate != null && !lane.lastBarDate.isBefore(windowStart)) {
+            return;
+        }
+        try {
+            List<Bar> recent = store.read(lane.ticker(), config.timespan(), config.adjusted(),
+                    windowStart.minusYears(1), end);
+            LocalDate last = recent.isEmpty() ? null : recent.get(recent.size() - 1).tradingDate();
+            String why = rule.check(last, end, calendar);
+            if (why != null) {
+                warn(QualityCheck.STALE_TICKER.name(), lane.ticker(), last, why);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("stale check of {} failed: {}", lane.ticker(), e.getMessage());
+        }
+    }
+
+    /** {@code to}, or the latest session that has closed by the run's clock when {@code to} is today and still open. */
+    private LocalDate lastClosedSession(LocalDate to) {
+        java.time.Instant now = config.clock().instant();
+        LocalDate day = calendar.isTradingDay(to) ? to : calendar.previousTradingDay(to);
+        while (calendar.session(day).map(s -> now.isBefore(s.close().toInstant())).orElse(false)) {
+            day = calendar.previousTradingDay(day);
+        }
+        return day;
     }
 
     /** A ticker that upstream answered with nothing for the whole range is most likely a typo or delisted. */
@@ -972,23 +1024,30 @@ public final class Pipeline {
     }
 
     private void warn(String kind, String ticker, LocalDate date, String message) {
+        DataQualityWarning w = new DataQualityWarning(kind, ticker, date, message);
         String outerTicker = MDC.get(MDC_TICKER);
         if (ticker != null) {
             MDC.put(MDC_TICKER, ticker);
         }
         try {
-            LOG.atWarn().addKeyValue("event", "data_quality").addKeyValue("kind", kind)
+            // Notes (INFO severity) are no reason to wake anyone: they log below the default level.
+            (w.severity() == dev.tickeretl.Severity.INFO ? LOG.atInfo() : LOG.atWarn())
+                    .addKeyValue("event", "data_quality").addKeyValue("kind", kind)
+                    .addKeyValue("severity", w.severity().name())
                     .log("data quality {} {} {}: {}", kind, ticker == null ? "-" : ticker, date == null ? "-" : date,
                             message);
         } finally {
             restoreMdc(MDC_TICKER, outerTicker);
         }
         metrics.count(Metrics.DATA_QUALITY_WARNINGS, 1, Metrics.KIND, kind);
-        if (warnings.size() >= MAX_WARNINGS) {
-            droppedWarnings++; // a stream must not grow its record without bound
+        metrics.count(Metrics.DATA_QUALITY_ISSUES, 1, Metrics.CHECK, kind, Metrics.SEVERITY, w.severity().name());
+        long seen = findings.merge(kind, 1L, Long::sum);
+        // A stream must not grow its record without bound, nor one noisy check crowd out the others.
+        if (warnings.size() >= MAX_WARNINGS || seen > config.qualityRules().listedPerCheck()) {
+            unlisted.merge(kind, 1L, Long::sum);
             return;
         }
-        warnings.add(new DataQualityWarning(kind, ticker, date, message));
+        warnings.add(w);
     }
 
     private RunRecord snapshot(RunStatus status, Instant finishedAt, RequestStats stats, String runError) {
@@ -1008,10 +1067,17 @@ public final class Pipeline {
             }
         }
         List<DataQualityWarning> shown = warnings;
-        if (droppedWarnings > 0) {
+        Map<String, RunRecord.CheckCount> counts = new TreeMap<>();
+        findings.forEach((kind, n) -> counts.put(kind, new RunRecord.CheckCount(QualityCheck.severityOf(kind), n)));
+        if (!unlisted.isEmpty()) {
             shown = new ArrayList<>(warnings);
-            shown.add(new DataQualityWarning("WARNINGS_DROPPED", null, null, droppedWarnings
-                    + " more warnings were logged but not kept in this record"));
+            long dropped = unlisted.values().stream().mapToLong(Long::longValue).sum();
+            List<String> byCheck = new ArrayList<>();
+            unlisted.forEach((kind, n) -> byCheck.add(kind + " " + n));
+            shown.add(new DataQualityWarning(QualityCheck.WARNINGS_DROPPED.name(), null, null, dropped
+                    + " more warnings were logged and counted in data_quality but not listed here (at most "
+                    + config.qualityRules().listedPerCheck() + " per check, " + MAX_WARNINGS + " in all): "
+                    + String.join(", ", byCheck)));
         }
         Totals totals = new Totals(lanes.size(), failed, fetched, written, updated, unchanged, invalid,
                 filesWritten, bytesWritten);
@@ -1023,7 +1089,7 @@ public final class Pipeline {
                     link.pendingAtEnd, link.lastError));
         }
         return new RunRecord(runId, status, started, finishedAt, duration, process.withHeartbeat(now), parameters,
-                totals, stats, sinkOutcomes, metrics.snapshot(), outcomes, shown, runError);
+                totals, stats, sinkOutcomes, metrics.snapshot(), outcomes, counts, shown, runError);
     }
 
     // ------------------------------------------------------------------------------------------------ shutdown
@@ -1099,6 +1165,8 @@ public final class Pipeline {
         boolean sourceDone;
         boolean reported;
         boolean noBars;
+        /** The newest trading date among the bars received (null: none). */
+        LocalDate lastBarDate;
         int writeFailures;
         long retryAt = System.nanoTime();
         long fetched, written, updated, unchanged, invalid, outsideRange;
@@ -1378,7 +1446,7 @@ public final class Pipeline {
                     return;
                 }
                 DataStore.WriteOutcome result = store.write(lane.ticker(), lane.partition.timespan(),
-                        lane.partition.adjusted(), unit.bars, config.phaseTagger());
+                        lane.partition.adjusted(), unit.bars, config.phaseTagger(), config.qualityRules());
                 long durable = System.nanoTime();
                 metrics.time(Metrics.PARTITION_WRITE_DURATION, Duration.ofNanos(durable - t0));
                 if (!unit.bars.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.tickeretl.internal;
 
+import dev.tickeretl.QualityRules;
 import dev.tickeretl.RunListener;
 import dev.tickeretl.Timespan;
 import dev.tickeretl.TradingCalendar;
@@ -19,7 +20,7 @@ import java.util.function.Function;
 /**
  * The validated settings of one run, as {@link dev.tickeretl.TickerEtl.Builder} made them. {@code from}/{@code to}
  * are null for an unbounded run. Providers are opened with a context built at run time (the run's clock and
- * observer).
+ * observer). {@code qualityRules}: the thresholds of the data-quality checks on written bars.
  */
 public record RunConfig(
         List<String> tickers,
@@ -41,7 +42,8 @@ public record RunConfig(
         RunListener listener,
         Clock clock,
         Observer observer,
-        Tuning tuning) {
+        Tuning tuning,
+        QualityRules qualityRules) {
 
     public RunConfig {
         tickers = List.copyOf(tickers);

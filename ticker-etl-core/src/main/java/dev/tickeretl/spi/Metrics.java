@@ -82,6 +82,10 @@ public final class Metrics {
     public static final String BREAKER = "breaker";
     /** A data-quality warning kind, e.g. {@code INVALID_BAR}, {@code MISSING_PREVIOUS_BAR}. */
     public static final String KIND = "kind";
+    /** Tag: a data-quality check's name ({@code PRICE_JUMP}, {@code DUPLICATE_KEY}, ...). */
+    public static final String CHECK = "check";
+    /** Tag: a finding's severity ({@code INFO}, {@code WARN}, {@code ERROR}). */
+    public static final String SEVERITY = "severity";
     /** {@code batch} or {@code stream}. */
     public static final String MODE = "mode";
     /** A fan-out sink's name (its URI, without credentials). */
@@ -137,6 +141,9 @@ public final class Metrics {
 
     /** Data-quality warnings, by kind (each also in the run record's warnings). */
     public static final String DATA_QUALITY_WARNINGS = "ticker_etl_data_quality_warnings";
+
+    /** Data-quality findings of the checks a run makes on what it writes, by check and severity (alerts key on it). */
+    public static final String DATA_QUALITY_ISSUES = "ticker_etl_data_quality_issues";
 
     // ---------------------------------------------------------------------------------------------------- storage
 
@@ -281,6 +288,8 @@ public final class Metrics {
                 + "(for tickers outside the configured set: the largest such age)", null, TICKER);
         define(DATA_QUALITY_WARNINGS, Kind.COUNTER,
                 null, "Data-quality warnings, by kind", null, KIND);
+        define(DATA_QUALITY_ISSUES, Kind.COUNTER, null,
+                "Data-quality findings on the bars a run wrote, by check and severity", null, CHECK, SEVERITY);
         define(PARTITION_FILES_WRITTEN, Kind.COUNTER, null, "Partition files written (replaced or created)", null);
         define(PARTITION_WRITE_DURATION, Kind.TIMER, SECONDS, "Time to merge and durably write one partition's bars",
                 Duration.ofMinutes(1));

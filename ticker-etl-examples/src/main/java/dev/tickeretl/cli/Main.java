@@ -123,11 +123,12 @@ public final class Main implements Runnable {
         commands.put("bars", BarsCommand.class);
         commands.put("serve", ServeCommand.class);
         commands.put("chart", ChartCommand.class);
+        commands.put("check", CheckCommand.class);
         return commands;
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: ingest, stream, runs, bars, serve or chart");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: ingest, stream, runs, bars, serve, chart or check");
     }
 }

@@ -34,6 +34,7 @@ public final class StartupTraining {
             failures += run(0, "bars", "--ticker", "AAPL", range[0], range[1], range[2], range[3], "--store", store);
             failures += run(0, "bars", "--ticker", "AAPL", range[0], range[1], range[2], range[3], "--store", store,
                     "--format", "jsonl");
+            failures += run(0, "check", "--store", store);
             failures += run(0, "--help");
             failures += run(0, "ingest", "--help");
             failures += run(2, "runs", "--limit", "0", "--store", store);
