@@ -2,9 +2,7 @@ package dev.tickeretl.bench;
 
 import dev.tickeretl.Bar;
 import dev.tickeretl.Store;
-import dev.tickeretl.internal.Providers;
 import dev.tickeretl.server.BarServer;
-import dev.tickeretl.spi.BarStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,9 +51,7 @@ public class ReadApiBenchmark {
     public void setup() throws IOException {
         List<Bar> history = BenchData.taggedDays("AAPL", BenchData.firstDay(20), BenchData.LAST_DAY);
         dir = Files.createTempDirectory("ticker-etl-bench-api");
-        try (BarStore writer = Providers.store(dir.toUri()).open(dir.toUri(), Map.of())) {
-            writer.write(history);
-        }
+        BenchData.writeFileStore(dir, "AAPL", history);
         store = Store.open(dir.toUri());
         server = BarServer.builder(store).port(0).start();
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -3,11 +3,9 @@ package dev.tickeretl.bench;
 import dev.tickeretl.Bar;
 import dev.tickeretl.Store;
 import dev.tickeretl.Timespan;
-import dev.tickeretl.internal.Providers;
-import dev.tickeretl.spi.BarStore;
-import dev.tickeretl.spi.JsonCodec;
-import dev.tickeretl.spi.PartitionMerge;
-import dev.tickeretl.spi.StoreLayout;
+import dev.tickeretl.internal.JsonCodec;
+import dev.tickeretl.internal.PartitionFile;
+import dev.tickeretl.internal.StoreLayout;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,6 +49,7 @@ public class ReadPathBenchmark {
 
     private Path dir;
     private Store store;
+    private final List<String> paths = new ArrayList<>();
     private final List<byte[]> partitions = new ArrayList<>();
 
     @Setup
@@ -61,11 +59,10 @@ public class ReadPathBenchmark {
             throw new IllegalStateException("expected " + BARS + " bars, made " + history.size());
         }
         dir = Files.createTempDirectory("ticker-etl-bench-read");
-        try (BarStore writer = Providers.store(dir.toUri()).open(dir.toUri(), Map.of())) {
-            writer.write(history);
-        }
-        for (String path : StoreLayout.partitionsBetween("AAPL", Timespan.DAY, history.get(0).tradingDate(),
+        BenchData.writeFileStore(dir, "AAPL", history);
+        for (String path : StoreLayout.partitionsBetween("AAPL", Timespan.DAY, true, history.get(0).tradingDate(),
                 history.get(history.size() - 1).tradingDate())) {
+            paths.add(path);
             partitions.add(Files.readAllBytes(dir.resolve(path)));
         }
         store = Store.open(dir.toUri());
@@ -77,12 +74,12 @@ public class ReadPathBenchmark {
         BenchData.deleteTree(dir);
     }
 
-    /** {@link PartitionMerge#decode}: the fast parser for our lines (Jackson only for other shapes). */
+    /** {@link PartitionFile#decode}: the fast parser for our lines (Jackson only for other shapes). */
     @Benchmark
     @OperationsPerInvocation(BARS)
     public void decodeFast(Blackhole bh) {
-        for (byte[] p : partitions) {
-            bh.consume(PartitionMerge.decode(p));
+        for (int i = 0; i < partitions.size(); i++) {
+            bh.consume(PartitionFile.decode("bench", paths.get(i), partitions.get(i)));
         }
     }
 
