@@ -82,7 +82,8 @@ final class StreamRun {
     private final BlockingQueue<Object> inbox;
     private final ArrayDeque<SourceEvent> ready = new ArrayDeque<>();
     private final Map<String, TickerState> tickers = new LinkedHashMap<>();
-    private final Map<String, long[]> receivedAt = new ConcurrentHashMap<>();
+    /** Per ticker: the newest minute received and when its message began to arrive, until it is durable. */
+    private final Map<String, long[]> newestReceived = new ConcurrentHashMap<>();
     private final AtomicReference<String> fatal = new AtomicReference<>();
     private final ExecutorService repairs;
     private final Thread connector;
@@ -94,6 +95,8 @@ final class StreamRun {
     // The pipeline thread's view: the stream's clock, and whether a new connection's first bars are awaited.
     private long streamTime = Long.MIN_VALUE;
     private boolean awaitingFirstBars;
+    /** The repairs of the latest connection, while some are not yet durable; null otherwise. */
+    private RepairRound round;
     private long watermarkMinute = Long.MIN_VALUE;
 
     StreamRun(Settings settings, StreamSettings ws, SourceRequest request, OffsetReader offsets, Counters counters,
@@ -137,19 +140,21 @@ final class StreamRun {
         }
         Object item = inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         throwIfFatal();
-        if (item instanceof StreamMessages.Frame frame) {
-            onFrame(frame);
+        if (item instanceof Received received) {
+            onFrame(received.frame(), received.atNanos());
         } else if (item instanceof Repaired repaired) {
             onRepaired(repaired);
-        } else if (item instanceof Connected) {
+        } else if (item instanceof Connected connected) {
             awaitingFirstBars = true;
+            startRound(connected.atNanos());
         } else if (item instanceof Retry retry) {
             dispatch(tickers.get(retry.ticker()));
         }
         return ready.poll();
     }
 
-    private void onFrame(StreamMessages.Frame frame) {
+    /** @param receivedAt when the message's first part came off the socket ({@link System#nanoTime}) */
+    private void onFrame(StreamMessages.Frame frame, long receivedAt) {
         for (String why : frame.invalid()) {
             ready.add(new SourceEvent.Invalid("-", "stream message: " + why));
         }
@@ -172,16 +177,15 @@ final class StreamRun {
             awaitingFirstBars = false;
             scheduleRepairs(frameMax);
         }
-        long now = System.nanoTime();
         for (Map.Entry<String, List<RawBar>> e : byTicker.entrySet()) {
             TickerState t = tickers.get(e.getKey());
             for (RawBar bar : e.getValue()) {
                 if (bar.startMs() > t.lastSeen) {
                     t.lastSeen = bar.startMs();
-                    receivedAt.put(t.partition.ticker(), new long[] {bar.startMs(), now});
+                    newestReceived.put(t.partition.ticker(), new long[] {bar.startMs(), receivedAt});
                 }
             }
-            ready.add(new SourceEvent.Bars(t.partition, e.getValue(), t.offset()));
+            emit(t, e.getValue());
         }
         advanceStreamTime(frameMax);
     }
@@ -201,7 +205,7 @@ final class StreamRun {
         long lowest = Long.MAX_VALUE;
         for (TickerState t : tickers.values()) {
             if (t.advanceWatermark(candidate)) {
-                ready.add(new SourceEvent.Bars(t.partition, List.of(), t.offset()));
+                emit(t, List.of());
             }
             lowest = Math.min(lowest, t.watermark == Long.MIN_VALUE ? Long.MAX_VALUE : t.watermark);
         }
@@ -231,9 +235,44 @@ final class StreamRun {
             }
             if (from <= lastMinute) {
                 t.addGap(from, lastMinute);
+                if (round != null) {
+                    round.pending.add(t.partition.ticker());
+                }
                 dispatch(t);
             }
         }
+        if (round != null && round.pending.isEmpty()) {
+            finishRound();
+        }
+    }
+
+    /** Hands bars of {@code t} to the pipeline with the offset after them. */
+    private void emit(TickerState t, List<RawBar> bars) {
+        SourceOffset offset = t.offset();
+        ready.add(new SourceEvent.Bars(t.partition, bars, offset));
+        if (t.awaitingDurable != null) {
+            t.awaitingDurable.add(offset);
+        }
+    }
+
+    /** A connection is up: the repairs its first bars start are timed from now until they are all durable. */
+    private void startRound(long connectedAt) {
+        if (round != null) {
+            LOG.warn("Polygon stream: reconnected before the last reconnect's repairs were durable ({} tickers"
+                    + " left); they go on as part of this one", round.pending.size());
+        }
+        round = new RepairRound(connectedAt);
+        for (TickerState t : tickers.values()) {
+            t.awaitingDurable = null;
+        }
+    }
+
+    private void finishRound() {
+        Duration took = Duration.ofNanos(System.nanoTime() - round.connectedAt);
+        observer.time("ticker_etl_repair_duration", took);
+        LOG.info("Polygon stream: every gap is repaired and durable {} ms after connecting ({} minutes from REST)",
+                took.toMillis(), round.minutes);
+        round = null;
     }
 
     private void dispatch(TickerState t) {
@@ -301,17 +340,28 @@ final class StreamRun {
                     MarketTime.eastern(r.from()), MarketTime.eastern(r.to()));
         }
         t.advanceWatermark(watermarkMinute);
-        ready.add(new SourceEvent.Bars(t.partition, r.bars(), t.offset()));
+        if (round != null && t.gapFrom == Long.MAX_VALUE && round.pending.contains(r.ticker())) {
+            round.minutes += r.bars().size();
+            t.awaitingDurable = new ArrayList<>(2); // its repair is done once this event is durable
+        }
+        emit(t, r.bars());
         dispatch(t); // a gap that grew while this repair ran
     }
 
-    /** Durable: how long the last minute took from the wire to the store. */
+    /** Durable: how long the last minute took from the wire to the store, and whether a repair is complete. */
     void written(SourcePartition partition, SourceOffset offset) {
-        long[] seen = receivedAt.get(partition.ticker());
+        TickerState t = tickers.get(partition.ticker());
+        if (t != null && t.awaitingDurable != null && containsSame(t.awaitingDurable, offset)) {
+            t.awaitingDurable = null;
+            if (round != null && round.pending.remove(partition.ticker()) && round.pending.isEmpty()) {
+                finishRound();
+            }
+        }
+        long[] seen = newestReceived.get(partition.ticker());
         Long minute = parse(offset.get("last_minute")) == Long.MIN_VALUE ? null : parse(offset.get("last_minute"));
         if (seen != null && minute != null && seen[0] == minute) {
             observer.time("ticker_etl_receive_to_durable", Duration.ofNanos(System.nanoTime() - seen[1]));
-            receivedAt.remove(partition.ticker(), seen);
+            newestReceived.remove(partition.ticker(), seen);
         }
     }
 
@@ -385,13 +435,13 @@ final class StreamRun {
                 String message = "auth_failed: the server rejected the API key (" + listener.authMessage + ")";
                 fatal.set(message);
                 LOG.error("Polygon stream: {}", message);
-                inbox.offer(new Connected()); // wake the pipeline so that it sees the failure
+                inbox.offer(new Connected(System.nanoTime())); // wake the pipeline so that it sees the failure
                 return message;
             }
             subscribe(s);
             observer.gauge("ticker_etl_stream_connected", 1);
             LOG.info("Polygon stream connected to {} and subscribed to {} tickers", ws.url(), tickers.size());
-            inbox.put(new Connected());
+            inbox.put(new Connected(System.nanoTime()));
             return watch(s, listener);
         } finally {
             s.abort();
@@ -483,6 +533,8 @@ final class StreamRun {
         final CompletableFuture<Boolean> authenticated = new CompletableFuture<>();
         final CompletableFuture<String> ended = new CompletableFuture<>();
         private final StringBuilder text = new StringBuilder();
+        /** When the first part of the message being assembled arrived. */
+        private long messageStarted;
         private final java.util.concurrent.atomic.AtomicBoolean pinging = new java.util.concurrent.atomic.AtomicBoolean();
         volatile String authMessage;
 
@@ -494,6 +546,9 @@ final class StreamRun {
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             lastHeard = System.nanoTime();
+            if (text.length() == 0) {
+                messageStarted = lastHeard; // receive-to-durable counts from the wire, queue and parsing included
+            }
             text.append(data);
             if (last) {
                 String message = text.toString();
@@ -505,7 +560,8 @@ final class StreamRun {
                 }
                 if (!frame.bars().isEmpty() || !frame.invalid().isEmpty()) {
                     try {
-                        inbox.put(frame); // waits only when the pipeline is this far behind: back-pressure
+                        // Waits only when the pipeline is this far behind: back-pressure.
+                        inbox.put(new Received(frame, messageStarted));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return null;
@@ -600,6 +656,11 @@ final class StreamRun {
         long gapFrom = Long.MAX_VALUE;
         long gapTo = Long.MIN_VALUE;
         boolean repairing;
+        /**
+         * After its repair: the offsets handed over since, until the pipeline reports one of them durable. The
+         * pipeline reports a write by the offset of its last event, so any of these means the repair is stored.
+         */
+        List<SourceOffset> awaitingDurable;
 
         TickerState(SourcePartition partition) {
             this.partition = partition;
@@ -648,13 +709,38 @@ final class StreamRun {
         }
     }
 
+    /** The repairs after one connection came up: which tickers' gaps are not yet repaired and durable. */
+    private static final class RepairRound {
+        final long connectedAt;
+        final java.util.Set<String> pending = new java.util.HashSet<>();
+        long minutes;
+
+        RepairRound(long connectedAt) {
+            this.connectedAt = connectedAt;
+        }
+    }
+
+    private static boolean containsSame(List<SourceOffset> offsets, SourceOffset offset) {
+        for (SourceOffset o : offsets) {
+            if (o == offset) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A parsed message and when it started to arrive. */
+    private record Received(StreamMessages.Frame frame, long atNanos) {
+    }
+
     private record Repaired(String ticker, long from, long to, List<RawBar> bars, String error) {
     }
 
     private record Retry(String ticker) {
     }
 
-    private record Connected() {
+    /** A connection is up and subscribed to every ticker. */
+    private record Connected(long atNanos) {
     }
 
     private static long parse(String value) {
