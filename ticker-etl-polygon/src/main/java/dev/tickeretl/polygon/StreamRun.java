@@ -52,7 +52,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Repairs gaps from REST.</b> After every reconnect, and at start-up from the committed offset, the minutes
  *       between what is complete and the first minute the new connection delivers are fetched from
  *       {@code /v2/aggs/ticker/T/range/1/minute} (unadjusted, as the feed is). The boundaries come from the
- *       stream's own timestamps, never from the local clock, so replays and the delayed feed work.</li>
+ *       stream's own timestamps, never from the local clock, so replays and the delayed feed work. Where the
+ *       position is known, the fetch starts at the reconnect, open-ended, so what was missed is stored within a
+ *       round trip; the first minute then closes the rest of the gap.</li>
  *   <li><b>Keeps a watermark</b> per ticker, {@value SourceOffset#COMPLETE_THROUGH}: every minute up to it is stored
  *       at its final revision (the feed re-sends a minute for 15 minutes; after that, on a connection that never
  *       broke, its last version is final and a minute without a bar had no trades) or confirmed by REST. It
@@ -67,6 +69,8 @@ final class StreamRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamRun.class);
     private static final long MINUTE = 60_000;
+    /** The end of a gap whose end is not known yet: a reconnect's, until the new connection's first minute. */
+    private static final long OPEN_END = Long.MAX_VALUE / 4;
     /** Subscribe messages stay well under Polygon's 1 MB limit. */
     private static final int SUBSCRIBE_CHUNK_CHARS = 256 * 1024;
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -147,6 +151,7 @@ final class StreamRun {
         } else if (item instanceof Connected connected) {
             awaitingFirstBars = true;
             startRound(connected.atNanos());
+            repairSinceLastPosition();
         } else if (item instanceof Retry retry) {
             dispatch(tickers.get(retry.ticker()));
         }
@@ -214,11 +219,48 @@ final class StreamRun {
         }
     }
 
+    /**
+     * At a (re)connect, every ticker whose position is known has what REST holds since then fetched at once: the
+     * minutes missed while disconnected are stored within a REST round trip instead of after the new connection's
+     * first minute ends (up to a minute away). What REST returns closes the gap through its last bar; the rest,
+     * minutes that had not ended or had no trades, closes with the first minute the new connection delivers.
+     */
+    private void repairSinceLastPosition() {
+        for (TickerState t : tickers.values()) {
+            long from = t.watermark != Long.MIN_VALUE ? t.watermark + MINUTE
+                    : t.lastSeen != Long.MIN_VALUE ? t.lastSeen - ws.repairLookback().toMillis() : Long.MIN_VALUE;
+            if (from == Long.MIN_VALUE) {
+                continue; // a new ticker: its day is known only from the stream's first minute
+            }
+            t.addGap(from, OPEN_END);
+            t.openFrom = from;
+            t.openFetched = false;
+            round.pending.add(t.partition.ticker());
+            dispatch(t);
+        }
+    }
+
     /** Every ticker's span from what is complete to {@code lastMinute} is fetched from REST. */
     private void scheduleRepairs(long lastMinute) {
         long sessionStart = MarketTime.tradingDate(lastMinute).atTime(LocalTime.of(4, 0)).atZone(MarketTime.ZONE)
                 .toInstant().toEpochMilli();
         for (TickerState t : tickers.values()) {
+            if (t.gapTo == OPEN_END) {
+                // Fetched at the reconnect (or being fetched): the gap now ends at this minute.
+                t.gapTo = lastMinute;
+                long earliest = lastMinute - ws.maxRepairSpan().toMillis();
+                if (t.gapFrom < earliest) {
+                    LOG.warn("{}: the gap since {} is longer than {}; repairing only its last part",
+                            t.partition.ticker(), MarketTime.eastern(t.gapFrom), ws.maxRepairSpan());
+                    t.gapFrom = earliest;
+                }
+                if (t.gapFrom > lastMinute) {
+                    t.repaired(t.openFrom, lastMinute); // REST already had everything up to it
+                } else {
+                    dispatch(t);
+                }
+                continue;
+            }
             long from;
             if (t.watermark != Long.MIN_VALUE) {
                 from = t.watermark + MINUTE;
@@ -257,8 +299,8 @@ final class StreamRun {
 
     /** A connection is up: the repairs its first bars start are timed from now until they are all durable. */
     private void startRound(long connectedAt) {
-        if (round != null) {
-            LOG.warn("Polygon stream: reconnected before the last reconnect's repairs were durable ({} tickers"
+        if (round != null && !round.pending.isEmpty()) {
+            LOG.warn("Polygon stream: reconnected before the last connection's repairs were durable ({} tickers"
                     + " left); they go on as part of this one", round.pending.size());
         }
         round = new RepairRound(connectedAt);
@@ -276,12 +318,14 @@ final class StreamRun {
     }
 
     private void dispatch(TickerState t) {
-        if (t.repairing || t.gapFrom == Long.MAX_VALUE) {
-            return;
+        if (t.repairing || t.gapFrom == Long.MAX_VALUE || t.gapTo == OPEN_END && t.openFetched) {
+            return; // an open gap is fetched once; the new connection's first minute closes it
         }
         t.repairing = true;
+        boolean open = t.gapTo == OPEN_END;
+        t.openFetched |= open;
         long from = t.gapFrom;
-        long to = t.gapTo;
+        long to = open ? from + ws.maxRepairSpan().toMillis() : t.gapTo;
         String ticker = t.partition.ticker();
         repairs.execute(() -> {
             Repaired result;
@@ -295,14 +339,16 @@ final class StreamRun {
                                 }
                             }
                         });
-                result = new Repaired(ticker, from, to, bars, null);
+                // An open gap's answer vouches only up to its last bar: later minutes may not have ended yet.
+                long through = !open ? to : bars.stream().mapToLong(RawBar::startMs).max().orElse(from - MINUTE);
+                result = new Repaired(ticker, from, through, bars, null, open);
             } catch (FetchFailure e) {
-                result = new Repaired(ticker, from, to, List.of(), e.getMessage());
+                result = new Repaired(ticker, from, to, List.of(), e.getMessage(), open);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                result = new Repaired(ticker, from, to, List.of(), e.toString());
+                result = new Repaired(ticker, from, to, List.of(), e.toString(), open);
             }
             try {
                 inbox.put(result);
@@ -316,6 +362,9 @@ final class StreamRun {
         TickerState t = tickers.get(r.ticker());
         t.repairing = false;
         if (r.error() != null) {
+            if (r.open()) {
+                t.openFetched = false; // the retry fetches the open gap again
+            }
             observer.count("ticker_etl_repair_failures", 1);
             LOG.warn("{}: repairing {}..{} from REST failed, trying again: {}", r.ticker(),
                     MarketTime.eastern(r.from()), MarketTime.eastern(r.to()), ApiKey.redact(settings.apiKey(),
@@ -340,7 +389,10 @@ final class StreamRun {
                     MarketTime.eastern(r.from()), MarketTime.eastern(r.to()));
         }
         t.advanceWatermark(watermarkMinute);
-        if (round != null && t.gapFrom == Long.MAX_VALUE && round.pending.contains(r.ticker())) {
+        // A reconnect's ticker is repaired once what REST held at the reconnect is in (the rest of its gap is
+        // minutes the new connection delivers); any other once its whole gap is.
+        if (round != null && (r.open() || t.gapFrom == Long.MAX_VALUE) && round.pending.contains(r.ticker())
+                && t.awaitingDurable == null) {
             round.minutes += r.bars().size();
             t.awaitingDurable = new ArrayList<>(2); // its repair is done once this event is durable
         }
@@ -661,6 +713,9 @@ final class StreamRun {
          * pipeline reports a write by the offset of its last event, so any of these means the repair is stored.
          */
         List<SourceOffset> awaitingDurable;
+        /** A reconnect's open gap: where it began, and whether its one fetch has gone out. */
+        long openFrom;
+        boolean openFetched;
 
         TickerState(SourcePartition partition) {
             this.partition = partition;
@@ -733,7 +788,8 @@ final class StreamRun {
     private record Received(StreamMessages.Frame frame, long atNanos) {
     }
 
-    private record Repaired(String ticker, long from, long to, List<RawBar> bars, String error) {
+    /** A REST answer for [from, to]; {@code open}: asked without an end, {@code to} is its last bar. */
+    private record Repaired(String ticker, long from, long to, List<RawBar> bars, String error, boolean open) {
     }
 
     private record Retry(String ticker) {

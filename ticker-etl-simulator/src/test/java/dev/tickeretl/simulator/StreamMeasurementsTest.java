@@ -102,7 +102,8 @@ class StreamMeasurementsTest {
     }
 
     @Test
-    void theRepairDurationIsReportedOncePerConnectionWhenEveryMissedMinuteIsStored() throws Exception {
+    void aReconnectRepairsTheMissedMinutesWithoutWaitingForTheNextMinuteAndReportsWhenTheyAreStored()
+            throws Exception {
         List<String> tickers = List.of("AAPL", "MSFT", "NVDA");
         URI store = URI.create("memory:repair-" + UUID.randomUUID());
         Timings timings = new Timings();
@@ -135,14 +136,21 @@ class StreamMeasurementsTest {
                 assertThat(sim.stream().awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
                 awaitTimings(timings, 1);
 
+                int requestsBefore = sim.requestCount();
                 sim.stream().apply(StreamFault.DROP);
+                repairedThrough[0] = OPEN.plus(Duration.ofMinutes(15));
                 sim.advanceMarketClock(Duration.ofMinutes(10)); // 9:35..9:44 published to nobody
                 assertThat(sim.stream().awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
                 awaitSubscribed(sim, 2);
-                repairedThrough[0] = OPEN.plus(Duration.ofMinutes(16)); // the new connection's first minute: 9:45
-                sim.advanceMarketClock(Duration.ofMinutes(1));
-                assertThat(sim.stream().awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
+                // The clock stands still: no minute ends on the new connection, yet the missed ones are repaired.
                 awaitTimings(timings, 2);
+                Thread.sleep(500);
+                assertThat(sim.requestCount() - requestsBefore).as("one REST request per ticker, not one per poll")
+                        .isEqualTo(tickers.size());
+
+                sim.advanceMarketClock(Duration.ofMinutes(20));
+                assertThat(sim.stream().awaitCaughtUp(Duration.ofSeconds(20))).isTrue();
+                awaitStored(store, sim, tickers, OPEN.plus(Duration.ofMinutes(35)));
             } finally {
                 run.stop();
                 run.awaitTermination(Duration.ofSeconds(30));
@@ -151,6 +159,27 @@ class StreamMeasurementsTest {
         assertThat(timings.of("ticker_etl_repair_duration")).hasSize(2)
                 .allSatisfy(d -> assertThat(d).isPositive().isLessThan(Duration.ofSeconds(60)));
         assertThat(missingWhenReported).as("minutes not yet stored when the repair was reported").isEmpty();
+    }
+
+    /** Waits until every ticker's minutes before {@code end} equal the simulator's final bars. */
+    private static void awaitStored(URI store, PolygonSimulator sim, List<String> tickers, Instant end)
+            throws InterruptedException {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            boolean all = true;
+            try (Store s = Store.open(store)) {
+                for (String ticker : tickers) {
+                    List<Long> stored = s.bars(ticker, Timespan.MINUTE, DAY, DAY).stream().map(Bar::startMs)
+                            .filter(t -> t < end.toEpochMilli()).toList();
+                    all &= stored.equals(sim.minuteBars(ticker, OPEN, end).stream().map(SimulatedBar::t).toList());
+                }
+            }
+            if (all) {
+                return;
+            }
+            assertThat(System.nanoTime() - giveUp).as("every minute before %s stored", end).isNegative();
+            Thread.sleep(50);
+        }
     }
 
     private static void awaitTimings(Timings timings, int count) throws InterruptedException {
