@@ -343,7 +343,9 @@ public final class TickerEtl {
 
         /**
          * How long received bars may wait in memory before they are written. Default: a stream 1 s; a batch run
-         * writes each ticker when it is complete.
+         * writes each ticker when it is complete. A stream of minute bars does not wait for it when it can help it:
+         * it group-commits whatever arrived as soon as its previous segment is durable, so this only bounds the
+         * wait behind slow writes.
          */
         public Builder flushInterval(Duration interval) {
             this.flushInterval = positive("flush-interval", interval);
@@ -371,7 +373,10 @@ public final class TickerEtl {
             return this;
         }
 
-        /** How often durable progress is committed to the store's offsets (default 1 s). */
+        /**
+         * How often durable progress is committed to the store's offsets (default 1 s). Commits run beside the
+         * loop, one at a time, so a large offsets file never holds up reading or writing bars.
+         */
         public Builder commitInterval(Duration interval) {
             this.commitInterval = positive("commit-interval", interval);
             return this;

@@ -32,6 +32,8 @@ final class TestStorage implements Storage {
     private volatile String failWritesContaining;
     private volatile long writeDelayMs;
     private volatile boolean discardBars;
+    private volatile String holdWritesStartingWith;
+    private volatile java.util.concurrent.CountDownLatch held;
     final AtomicLong barLinesWritten = new AtomicLong();
     final AtomicLong dataWrites = new AtomicLong();
     final List<String> writtenPaths = new CopyOnWriteArrayList<>();
@@ -64,6 +66,17 @@ final class TestStorage implements Storage {
     TestStorage writeDelay(long ms) {
         this.writeDelayMs = ms;
         return this;
+    }
+
+    /**
+     * Makes every later write of a path starting with {@code prefix} wait until the returned latch is counted down
+     * (at most 30 s), like a store stuck on one file.
+     */
+    java.util.concurrent.CountDownLatch holdWritesStartingWith(String prefix) {
+        java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+        this.held = latch;
+        this.holdWritesStartingWith = prefix;
+        return latch;
     }
 
     /**
@@ -139,6 +152,15 @@ final class TestStorage implements Storage {
     }
 
     private void beforeWrite(String path) {
+        String holding = holdWritesStartingWith;
+        if (holding != null && path.startsWith(holding)) {
+            try {
+                held.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted");
+            }
+        }
         if (writeDelayMs > 0) {
             try {
                 Thread.sleep(writeDelayMs);

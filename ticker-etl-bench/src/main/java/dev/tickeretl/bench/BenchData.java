@@ -4,15 +4,19 @@ import dev.tickeretl.Bar;
 import dev.tickeretl.Phase;
 import dev.tickeretl.TradingCalendar;
 import dev.tickeretl.Timespan;
+import dev.tickeretl.internal.DataStore;
 import dev.tickeretl.internal.Providers;
 import dev.tickeretl.spi.InvalidBarException;
 import dev.tickeretl.spi.PhaseTagger;
+import dev.tickeretl.spi.ProviderContext;
 import dev.tickeretl.spi.RawBar;
+import dev.tickeretl.spi.Storage;
 import dev.tickeretl.spi.Transformer;
 import dev.tickeretl.simulator.PolygonSimulator;
 import dev.tickeretl.simulator.SimulatedBar;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +43,18 @@ public final class BenchData {
     /** The first trading day of the {@code years} calendar years ending {@link #LAST_DAY}. */
     public static LocalDate firstDay(int years) {
         return TradingCalendar.nyse().nextTradingDay(LocalDate.of(LAST_DAY.getYear() - years, 12, 31));
+    }
+
+    /**
+     * Writes one ticker's daily bars into a new file store at {@code dir} as the pipeline would (the keyed merge of
+     * {@link DataStore#write}, tagged): the fixture of the read benchmarks.
+     */
+    public static void writeFileStore(Path dir, String ticker, List<Bar> bars) {
+        URI uri = dir.toUri();
+        Storage files = Providers.store(uri).open(uri, ProviderContext.of(Map.of()), Storage.Access.READ_WRITE);
+        try (DataStore store = new DataStore(files, TradingCalendar.nyse())) {
+            store.write(ticker, Timespan.DAY, true, bars, Providers.phaseTagger("brief"));
+        }
     }
 
     /** Raw daily bars per ticker for every trading day in [from, to], as a source would deliver them. */

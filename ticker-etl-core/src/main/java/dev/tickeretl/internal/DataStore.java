@@ -18,6 +18,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -52,6 +53,8 @@ public final class DataStore implements AutoCloseable {
     private final Storage storage;
     private final TradingCalendar calendar;
     private final SegmentCache segmentCache = new SegmentCache(SEGMENT_CACHE_BARS);
+    /** The offsets file as this store last wrote it, parsed: a stream commits every second, mostly over it. */
+    private volatile LastOffsets lastOffsets;
 
     public DataStore(Storage storage, TradingCalendar calendar) {
         this.storage = storage;
@@ -551,8 +554,15 @@ public final class DataStore implements AutoCloseable {
             return;
         }
         String path = StoreLayout.offsetsPath(timespan, adjusted);
+        byte[][] written = new byte[1][];
+        OffsetsFile[] parsed = new OffsetsFile[1];
+        LastOffsets last = lastOffsets;
+        lastOffsets = null;
         storage.update(path, bytes -> {
-            OffsetsFile file = parseOffsets(path, bytes, timespan, adjusted);
+            // Parsing a file of thousands of partitions costs far more than comparing its bytes: when nobody else
+            // wrote it since our last commit, the copy in memory is the file.
+            OffsetsFile file = last != null && last.path().equals(path) && Arrays.equals(last.bytes(), bytes)
+                    ? last.file() : parseOffsets(path, bytes, timespan, adjusted);
             Map<String, OffsetsFile.Progress> partitions = new TreeMap<>(file.partitions());
             commits.forEach((ticker, c) -> {
                 OffsetsFile.Progress old = partitions.getOrDefault(ticker, OffsetsFile.Progress.NONE);
@@ -563,9 +573,17 @@ public final class DataStore implements AutoCloseable {
                 partitions.put(ticker, new OffsetsFile.Progress(c.offset() != null ? c.offset() : old.offset(),
                         coverage, at, runId));
             });
-            return JsonCodec.toJsonBytes(new OffsetsFile(OffsetsFile.SCHEMA_VERSION, timespan, adjusted,
-                    partitions));
+            parsed[0] = new OffsetsFile(OffsetsFile.SCHEMA_VERSION, timespan, adjusted, partitions);
+            written[0] = JsonCodec.toJsonBytes(parsed[0]);
+            return written[0];
         });
+        if (written[0] != null) {
+            // Written, or already equal to what would have been written: the file now holds these bytes.
+            lastOffsets = new LastOffsets(path, written[0], parsed[0]);
+        }
+    }
+
+    private record LastOffsets(String path, byte[] bytes, OffsetsFile file) {
     }
 
     private static String firstLine(String message) {

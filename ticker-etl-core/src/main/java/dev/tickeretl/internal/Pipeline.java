@@ -76,6 +76,8 @@ public final class Pipeline {
     private static final Duration MAX_WRITE_BACKOFF = Duration.ofSeconds(30);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(25);
     private static final long SCAN_MS = 10;
+    private static final Duration SCAN = Duration.ofMillis(SCAN_MS);
+    private static final Duration WRITE_WAIT = Duration.ofMillis(2);
     private static final Duration OUTBOX_RETRY = Duration.ofSeconds(5);
     /** Polygon re-sends a minute for up to 15 minutes; duplicates are recognised a while longer. */
     private static final Duration RECENT_WINDOW = Duration.ofMinutes(30);
@@ -125,6 +127,11 @@ public final class Pipeline {
     private RunProcess process;
     private RunParameters parameters;
     private Source source;
+    /** Offset commits and heartbeats, one at a time, off the loop's thread. */
+    private ExecutorService background;
+    private Future<?> pendingCommit;
+    private CommitBatch pendingBatch;
+    private Future<?> pendingHeartbeat;
 
     public Pipeline(RunConfig config) {
         this.config = config;
@@ -248,6 +255,7 @@ public final class Pipeline {
             }
         } finally {
             removeShutdownHook(hook);
+            stopBackground();
         }
         settleLanes(runError);
         drainOutboxes(); // the sink may be back by now
@@ -309,7 +317,7 @@ public final class Pipeline {
                     pressure = false;
                     writes.awaitAny(POLL);
                 } else {
-                    SourceEvent event = source.poll(pollTimeout());
+                    SourceEvent event = source.poll(pollTimeout(writes));
                     if (event instanceof SourceEvent.End) {
                         ended = true;
                         for (Lane lane : lanes.values()) {
@@ -351,7 +359,18 @@ public final class Pipeline {
         }
     }
 
-    private Duration pollTimeout() {
+    /**
+     * How long to wait for the source. The loop cannot be woken by a finished write or a flush falling due, so
+     * while either is near it looks again soon: a durable write is taken in (and its offset committable) within
+     * {@link #WRITE_WAIT} instead of after a whole poll.
+     */
+    private Duration pollTimeout(Writes writes) {
+        if (writes.busy()) {
+            return WRITE_WAIT;
+        }
+        if (buffered > 0 && tuning.flushInterval() != null) {
+            return SCAN;
+        }
         if (tuning.flushInterval() == null) {
             return POLL;
         }
@@ -477,6 +496,10 @@ public final class Pipeline {
             return;
         }
         nextScan = now + TimeUnit.MILLISECONDS.toNanos(SCAN_MS);
+        // Group commit as a database log does it: while a segment is being made durable, bars gather; once it is,
+        // everything gathered goes in the next one. A quiet feed's bars are durable within a scan and a sync, a
+        // burst's in as few segments as the disk can take; flushInterval only bounds the wait.
+        boolean writerIdle = segmentMode && writes.segmentWrites() == 0;
         List<Unit> due = new ArrayList<>();
         for (java.util.Iterator<Lane> it = active.iterator(); it.hasNext(); ) {
             Lane lane = it.next();
@@ -489,6 +512,7 @@ public final class Pipeline {
             }
             boolean hasWork = !lane.buffer.isEmpty() || lane.pendingOffset != null || !lane.pendingCoverage.isEmpty();
             boolean dueNow = lane.sourceDone || ended || pressure || lane.buffer.size() >= tuning.maxBatchBars()
+                    || (writerIdle && !lane.buffer.isEmpty())
                     || (tuning.flushInterval() != null && !lane.buffer.isEmpty()
                     && now - lane.bufferedSince >= tuning.flushInterval().toNanos())
                     || (lane.buffer.isEmpty() && hasWork);
@@ -506,7 +530,11 @@ public final class Pipeline {
 
     /** Takes in finished writes: counts, warnings, and what may now be committed. */
     private void harvest(Writes writes, DataStore store) {
-        for (Unit unit : writes.takeDone()) {
+        List<Unit> finished = writes.takeDone();
+        if (segmentMode && !finished.isEmpty()) {
+            nextScan = 0; // the writer may be idle now: what gathered meanwhile goes in the next segment at once
+        }
+        for (Unit unit : finished) {
             Lane lane = unit.lane;
             lane.inFlight = null;
             active.add(lane);
@@ -701,7 +729,7 @@ public final class Pipeline {
             writes.awaitAny(POLL);
         }
         harvest(writes, store);
-        commit(store);
+        commitNow(store);
         if (segmentMode) {
             writes.awaitCompaction();
             writes.compactNow(); // a stopped stream leaves its bars in the partitions
@@ -790,39 +818,96 @@ public final class Pipeline {
 
     // ------------------------------------------------------------------------------------------------ commits
 
-    /** Writes every committable offset and coverage span in one store update, then tells the source. */
-    private void commit(DataStore store) {
-        Map<String, DataStore.Commit> commits = new LinkedHashMap<>();
-        List<Lane> committing = new ArrayList<>();
-        for (Lane lane : lanes.values()) {
-            if (lane.committableOffset != null || !lane.committableCoverage.isEmpty()) {
-                commits.put(lane.ticker(), new DataStore.Commit(lane.committableOffset == null ? null
-                        : lane.committableOffset.position(), lane.committableCoverage));
-                committing.add(lane);
-            }
-        }
-        if (commits.isEmpty()) {
+    /**
+     * Hands every committable offset and coverage span to the background thread as one store update; the source
+     * hears of them once it is done. At most one commit is under way: what becomes committable meanwhile waits for
+     * the next. A commit of thousands of partitions rewrites a file of megabytes, which must not hold up the loop.
+     */
+    private void commit(DataStore store) throws InterruptedException {
+        if (!settleCommit(false)) {
             return;
         }
+        CommitBatch batch = takeCommittable();
+        if (batch != null) {
+            pendingBatch = batch;
+            pendingCommit = background().submit(() -> batch.run(store));
+        }
+    }
+
+    /** Commits everything committable now, on this thread, after the commit under way (the end of a run). */
+    private void commitNow(DataStore store) throws InterruptedException {
+        settleCommit(true);
+        CommitBatch batch = takeCommittable();
+        if (batch != null) {
+            batch.run(store);
+            finishCommit(batch);
+        }
+    }
+
+    /** Takes in the commit under way if it has ended (or waits for it); false while it runs. */
+    private boolean settleCommit(boolean wait) throws InterruptedException {
+        if (pendingCommit == null) {
+            return true;
+        }
+        if (!wait && !pendingCommit.isDone()) {
+            return false;
+        }
         try {
-            store.commit(config.timespan(), config.adjusted(), commits, config.clock().instant(), runId);
-        } catch (RuntimeException e) {
+            pendingCommit.get();
+        } catch (ExecutionException e) {
+            pendingBatch.error = describe(e.getCause());
+        }
+        CommitBatch batch = pendingBatch;
+        pendingCommit = null;
+        pendingBatch = null;
+        finishCommit(batch);
+        return true;
+    }
+
+    /** Moves what may be committed out of the lanes; null when there is nothing. */
+    private CommitBatch takeCommittable() {
+        CommitBatch batch = new CommitBatch();
+        for (Lane lane : lanes.values()) {
+            if (lane.committableOffset != null || !lane.committableCoverage.isEmpty()) {
+                batch.lanes.add(lane);
+                batch.offsets.add(lane.committableOffset);
+                batch.coverage.add(new ArrayList<>(lane.committableCoverage));
+                lane.committableOffset = null;
+                lane.committableCoverage.clear();
+            }
+        }
+        return batch.lanes.isEmpty() ? null : batch;
+    }
+
+    /** On the loop's thread: tells the source, or gives a failed commit's offsets back to the lanes. */
+    private void finishCommit(CommitBatch batch) {
+        if (batch.error != null) {
             LOG.error("run {}: committing offsets failed (the data is stored; they are committed next time): {}",
-                    runId, e.getMessage());
+                    runId, batch.error);
+            for (int i = 0; i < batch.lanes.size(); i++) {
+                Lane lane = batch.lanes.get(i);
+                if (lane.status == RunStatus.FAILED) {
+                    continue; // never past a failed write
+                }
+                if (lane.committableOffset == null) {
+                    lane.committableOffset = batch.offsets.get(i); // unless a newer one is waiting
+                }
+                lane.committableCoverage.addAll(0, batch.coverage.get(i));
+            }
             return;
         }
         metrics.count(Metrics.OFFSET_COMMITS, 1);
-        for (Lane lane : committing) {
-            SourceOffset offset = lane.committableOffset;
-            lane.committableOffset = null;
-            lane.committableCoverage.clear();
+        for (int i = 0; i < batch.lanes.size(); i++) {
+            Lane lane = batch.lanes.get(i);
+            SourceOffset offset = batch.offsets.get(i);
             lane.committed();
             if (offset != null) {
                 lane.committedWatermark = watermarkOf(offset, lane.committedWatermark);
                 try {
-                    source.committed(lane.partition, offset);
+                    source.committed(batch.lanes.get(i).partition, offset);
                 } catch (RuntimeException e) {
-                    LOG.warn("source did not take the commit of {}: {}", lane.partition, e.getMessage());
+                    LOG.warn("source did not take the commit of {}: {}", batch.lanes.get(i).partition,
+                            e.getMessage());
                 }
             }
         }
@@ -859,12 +944,67 @@ public final class Pipeline {
         }
     }
 
-    private void heartbeat(DataStore store) {
-        try {
-            store.putRun(snapshot(RunStatus.RUNNING, null, source.stats(), null));
-        } catch (RuntimeException e) {
-            LOG.warn("run {}: heartbeat not recorded: {}", runId, e.getMessage());
+    /** One store update of offsets and coverage, taken from the lanes on the loop's thread. */
+    private final class CommitBatch {
+        final List<Lane> lanes = new ArrayList<>();
+        final List<SourceOffset> offsets = new ArrayList<>();
+        final List<List<Coverage.Span>> coverage = new ArrayList<>();
+        volatile String error;
+
+        void run(DataStore store) {
+            Map<String, DataStore.Commit> commits = new LinkedHashMap<>();
+            for (int i = 0; i < lanes.size(); i++) {
+                SourceOffset offset = offsets.get(i);
+                commits.put(lanes.get(i).ticker(), new DataStore.Commit(offset == null ? null : offset.position(),
+                        coverage.get(i)));
+            }
+            long t0 = System.nanoTime();
+            try {
+                store.commit(config.timespan(), config.adjusted(), commits, config.clock().instant(), runId);
+                metrics.time(Metrics.OFFSET_COMMIT_DURATION, Duration.ofNanos(System.nanoTime() - t0));
+            } catch (RuntimeException e) {
+                error = describe(e);
+            }
         }
+    }
+
+    /** The RUNNING record with the totals so far, written on the background thread; skipped while one is. */
+    private void heartbeat(DataStore store) {
+        if (pendingHeartbeat != null && !pendingHeartbeat.isDone()) {
+            return;
+        }
+        RunRecord running = snapshot(RunStatus.RUNNING, null, source.stats(), null);
+        pendingHeartbeat = background().submit(() -> {
+            long t0 = System.nanoTime();
+            try {
+                store.putRun(running);
+                metrics.time(Metrics.HEARTBEAT_DURATION, Duration.ofNanos(System.nanoTime() - t0));
+            } catch (RuntimeException e) {
+                LOG.warn("run {}: heartbeat not recorded: {}", runId, e.getMessage());
+            }
+        });
+    }
+
+    /** Lets the background work under way end, so that no late RUNNING record replaces the final one. */
+    private void stopBackground() {
+        if (background == null) {
+            return;
+        }
+        background.shutdown();
+        try {
+            if (!background.awaitTermination(SHUTDOWN_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.warn("run {}: a heartbeat or commit still runs after {}", runId, SHUTDOWN_GRACE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private ExecutorService background() {
+        if (background == null) {
+            background = Executors.newSingleThreadExecutor(DaemonThreads.named("ticker-etl-commit-" + runId));
+        }
+        return background;
     }
 
     // ------------------------------------------------------------------------------------------------ outcomes
@@ -1316,6 +1456,8 @@ public final class Pipeline {
         private final java.util.concurrent.LinkedBlockingQueue<Unit> done =
                 new java.util.concurrent.LinkedBlockingQueue<>();
         private final AtomicInteger inFlightBars = new AtomicInteger();
+        /** Segment writes submitted and not yet ended. */
+        private final AtomicInteger segmentWrites = new AtomicInteger();
         private final java.util.concurrent.atomic.AtomicLong compacted = new java.util.concurrent.atomic.AtomicLong();
         private volatile Future<?> compacting;
         private ExecutorService pool;
@@ -1340,6 +1482,7 @@ public final class Pipeline {
                 }
             }
             if (!group.isEmpty()) {
+                segmentWrites.incrementAndGet();
                 Future<?> f = pool().submit(() -> writeSegment(group));
                 for (Unit unit : group) {
                     pending.put(unit, f);
@@ -1391,11 +1534,16 @@ public final class Pipeline {
                 }
             } finally {
                 MDC.remove(MDC_RUN_ID);
+                segmentWrites.decrementAndGet();
                 for (Unit unit : group) {
                     inFlightBars.addAndGet(-unit.bars.size());
                     done.add(unit);
                 }
             }
+        }
+
+        int segmentWrites() {
+            return segmentWrites.get();
         }
 
         /** Folds the segments into partitions on a writer thread; one compaction at a time. */

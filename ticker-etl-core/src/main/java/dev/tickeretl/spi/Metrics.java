@@ -174,6 +174,12 @@ public final class Metrics {
     /** Offset commits (one store update may commit many partitions). */
     public static final String OFFSET_COMMITS = "ticker_etl_offset_commits";
 
+    /** One offset commit: the store's offsets (and coverage) file written durably. */
+    public static final String OFFSET_COMMIT_DURATION = "ticker_etl_offset_commit_duration";
+
+    /** One heartbeat: a running run's record rewritten with its totals so far. */
+    public static final String HEARTBEAT_DURATION = "ticker_etl_heartbeat_duration";
+
     /**
      * How long the oldest bar received but not yet covered by a committed offset has waited, the largest over all
      * partitions; 0 when everything received is committed. What a crash now would make the source send again.
@@ -208,6 +214,9 @@ public final class Metrics {
 
     /** Gap repairs over REST that failed (each is tried again). */
     public static final String REPAIR_FAILURES = "ticker_etl_repair_failures";
+
+    /** From a connection's subscription until every gap it found is repaired and durable. */
+    public static final String REPAIR_DURATION = "ticker_etl_repair_duration";
 
     /** Stream time minus the lowest per-ticker watermark ("complete through"), in event time. */
     public static final String WATERMARK_LAG = "ticker_etl_watermark_lag_seconds";
@@ -306,6 +315,10 @@ public final class Metrics {
                 Duration.ofMinutes(10));
         define(OFFSET_COMMITS, Kind.COUNTER, null,
                 "Offset commits written to the store", null);
+        define(OFFSET_COMMIT_DURATION, Kind.TIMER, SECONDS, "Time to durably write one offset commit",
+                Duration.ofMinutes(1));
+        define(HEARTBEAT_DURATION, Kind.TIMER, SECONDS, "Time to rewrite a running run's record",
+                Duration.ofMinutes(1));
         define(OFFSET_LAG, Kind.GAUGE, SECONDS,
                 "Age of the oldest received bar not yet covered by a committed offset (largest over partitions)",
                 null);
@@ -327,6 +340,9 @@ public final class Metrics {
                 "Minute bars fetched over REST to repair a gap in the stream", null);
         define(REPAIR_FAILURES, Kind.COUNTER, null,
                 "Gap repairs over REST that failed and are tried again", null);
+        define(REPAIR_DURATION, Kind.TIMER, SECONDS,
+                "From a connection's subscription until every gap it found is repaired and durable",
+                Duration.ofMinutes(10));
         define(WATERMARK_LAG, Kind.GAUGE, SECONDS,
                 "Stream time minus the lowest ticker watermark (complete through), event time", null);
         define(WATERMARK_COMPLETE_THROUGH, Kind.GAUGE, SECONDS,

@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Repairs gaps from REST.</b> After every reconnect, and at start-up from the committed offset, the minutes
  *       between what is complete and the first minute the new connection delivers are fetched from
  *       {@code /v2/aggs/ticker/T/range/1/minute} (unadjusted, as the feed is). The boundaries come from the
- *       stream's own timestamps, never from the local clock, so replays and the delayed feed work.</li>
+ *       stream's own timestamps, never from the local clock, so replays and the delayed feed work. Where the
+ *       position is known, the fetch starts at the reconnect, open-ended, so what was missed is stored within a
+ *       round trip; the first minute then closes the rest of the gap.</li>
  *   <li><b>Keeps a watermark</b> per ticker, {@value SourceOffset#COMPLETE_THROUGH}: every minute up to it is stored
  *       at its final revision (the feed re-sends a minute for 15 minutes; after that, on a connection that never
  *       broke, its last version is final and a minute without a bar had no trades) or confirmed by REST. It
@@ -69,6 +71,8 @@ final class StreamRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamRun.class);
     private static final long MINUTE = 60_000;
+    /** The end of a gap whose end is not known yet: a reconnect's, until the new connection's first minute. */
+    private static final long OPEN_END = Long.MAX_VALUE / 4;
     /** Subscribe messages stay well under Polygon's 1 MB limit. */
     private static final int SUBSCRIBE_CHUNK_CHARS = 256 * 1024;
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -85,7 +89,8 @@ final class StreamRun {
     private final BlockingQueue<Object> inbox;
     private final ArrayDeque<SourceEvent> ready = new ArrayDeque<>();
     private final Map<String, TickerState> tickers = new LinkedHashMap<>();
-    private final Map<String, long[]> receivedAt = new ConcurrentHashMap<>();
+    /** Per ticker: the newest minute received and when its message began to arrive, until it is durable. */
+    private final Map<String, long[]> newestReceived = new ConcurrentHashMap<>();
     private final AtomicReference<String> fatal = new AtomicReference<>();
     private final ExecutorService repairs;
     private final Thread connector;
@@ -97,6 +102,8 @@ final class StreamRun {
     // The pipeline thread's view: the stream's clock, and whether a new connection's first bars are awaited.
     private long streamTime = Long.MIN_VALUE;
     private boolean awaitingFirstBars;
+    /** The repairs of the latest connection, while some are not yet durable; null otherwise. */
+    private RepairRound round;
     private long watermarkMinute = Long.MIN_VALUE;
 
     StreamRun(Settings settings, StreamSettings ws, SourceRequest request, OffsetReader offsets, Counters counters,
@@ -141,19 +148,22 @@ final class StreamRun {
         }
         Object item = inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         throwIfFatal();
-        if (item instanceof StreamMessages.Frame frame) {
-            onFrame(frame);
+        if (item instanceof Received received) {
+            onFrame(received.frame(), received.atNanos());
         } else if (item instanceof Repaired repaired) {
             onRepaired(repaired);
-        } else if (item instanceof Connected) {
+        } else if (item instanceof Connected connected) {
             awaitingFirstBars = true;
+            startRound(connected.atNanos());
+            repairSinceLastPosition();
         } else if (item instanceof Retry retry) {
             dispatch(tickers.get(retry.ticker()));
         }
         return ready.poll();
     }
 
-    private void onFrame(StreamMessages.Frame frame) {
+    /** @param receivedAt when the message's first part came off the socket ({@link System#nanoTime}) */
+    private void onFrame(StreamMessages.Frame frame, long receivedAt) {
         for (String why : frame.invalid()) {
             ready.add(new SourceEvent.Invalid("-", "stream message: " + why));
         }
@@ -176,16 +186,15 @@ final class StreamRun {
             awaitingFirstBars = false;
             scheduleRepairs(frameMax);
         }
-        long now = System.nanoTime();
         for (Map.Entry<String, List<RawBar>> e : byTicker.entrySet()) {
             TickerState t = tickers.get(e.getKey());
             for (RawBar bar : e.getValue()) {
                 if (bar.startMs() > t.lastSeen) {
                     t.lastSeen = bar.startMs();
-                    receivedAt.put(t.partition.ticker(), new long[] {bar.startMs(), now});
+                    newestReceived.put(t.partition.ticker(), new long[] {bar.startMs(), receivedAt});
                 }
             }
-            ready.add(new SourceEvent.Bars(t.partition, e.getValue(), t.offset()));
+            emit(t, e.getValue());
         }
         advanceStreamTime(frameMax);
     }
@@ -205,7 +214,7 @@ final class StreamRun {
         long lowest = Long.MAX_VALUE;
         for (TickerState t : tickers.values()) {
             if (t.advanceWatermark(candidate)) {
-                ready.add(new SourceEvent.Bars(t.partition, List.of(), t.offset()));
+                emit(t, List.of());
             }
             lowest = Math.min(lowest, t.watermark == Long.MIN_VALUE ? Long.MAX_VALUE : t.watermark);
         }
@@ -214,11 +223,48 @@ final class StreamRun {
         }
     }
 
+    /**
+     * At a (re)connect, every ticker whose position is known has what REST holds since then fetched at once: the
+     * minutes missed while disconnected are stored within a REST round trip instead of after the new connection's
+     * first minute ends (up to a minute away). What REST returns closes the gap through its last bar; the rest,
+     * minutes that had not ended or had no trades, closes with the first minute the new connection delivers.
+     */
+    private void repairSinceLastPosition() {
+        for (TickerState t : tickers.values()) {
+            long from = t.watermark != Long.MIN_VALUE ? t.watermark + MINUTE
+                    : t.lastSeen != Long.MIN_VALUE ? t.lastSeen - ws.repairLookback().toMillis() : Long.MIN_VALUE;
+            if (from == Long.MIN_VALUE) {
+                continue; // a new ticker: its day is known only from the stream's first minute
+            }
+            t.addGap(from, OPEN_END);
+            t.openFrom = from;
+            t.openFetched = false;
+            round.pending.add(t.partition.ticker());
+            dispatch(t);
+        }
+    }
+
     /** Every ticker's span from what is complete to {@code lastMinute} is fetched from REST. */
     private void scheduleRepairs(long lastMinute) {
         long sessionStart = MarketTime.tradingDate(lastMinute).atTime(LocalTime.of(4, 0)).atZone(MarketTime.ZONE)
                 .toInstant().toEpochMilli();
         for (TickerState t : tickers.values()) {
+            if (t.gapTo == OPEN_END) {
+                // Fetched at the reconnect (or being fetched): the gap now ends at this minute.
+                t.gapTo = lastMinute;
+                long earliest = lastMinute - ws.maxRepairSpan().toMillis();
+                if (t.gapFrom < earliest) {
+                    LOG.warn("{}: the gap since {} is longer than {}; repairing only its last part",
+                            t.partition.ticker(), MarketTime.eastern(t.gapFrom), ws.maxRepairSpan());
+                    t.gapFrom = earliest;
+                }
+                if (t.gapFrom > lastMinute) {
+                    t.repaired(t.openFrom, lastMinute); // REST already had everything up to it
+                } else {
+                    dispatch(t);
+                }
+                continue;
+            }
             long from;
             if (t.watermark != Long.MIN_VALUE) {
                 from = t.watermark + MINUTE;
@@ -235,18 +281,55 @@ final class StreamRun {
             }
             if (from <= lastMinute) {
                 t.addGap(from, lastMinute);
+                if (round != null) {
+                    round.pending.add(t.partition.ticker());
+                }
                 dispatch(t);
             }
         }
+        if (round != null && round.pending.isEmpty()) {
+            finishRound();
+        }
+    }
+
+    /** Hands bars of {@code t} to the pipeline with the offset after them. */
+    private void emit(TickerState t, List<RawBar> bars) {
+        SourceOffset offset = t.offset();
+        ready.add(new SourceEvent.Bars(t.partition, bars, offset));
+        if (t.awaitingDurable != null) {
+            t.awaitingDurable.add(offset);
+        }
+    }
+
+    /** A connection is up: the repairs its first bars start are timed from now until they are all durable. */
+    private void startRound(long connectedAt) {
+        if (round != null && !round.pending.isEmpty()) {
+            LOG.warn("Polygon stream: reconnected before the last connection's repairs were durable ({} tickers"
+                    + " left); they go on as part of this one", round.pending.size());
+        }
+        round = new RepairRound(connectedAt);
+        for (TickerState t : tickers.values()) {
+            t.awaitingDurable = null;
+        }
+    }
+
+    private void finishRound() {
+        Duration took = Duration.ofNanos(System.nanoTime() - round.connectedAt);
+        observer.time(Metrics.REPAIR_DURATION, took);
+        LOG.info("Polygon stream: every gap is repaired and durable {} ms after connecting ({} minutes from REST)",
+                took.toMillis(), round.minutes);
+        round = null;
     }
 
     private void dispatch(TickerState t) {
-        if (t.repairing || t.gapFrom == Long.MAX_VALUE) {
-            return;
+        if (t.repairing || t.gapFrom == Long.MAX_VALUE || t.gapTo == OPEN_END && t.openFetched) {
+            return; // an open gap is fetched once; the new connection's first minute closes it
         }
         t.repairing = true;
+        boolean open = t.gapTo == OPEN_END;
+        t.openFetched |= open;
         long from = t.gapFrom;
-        long to = t.gapTo;
+        long to = open ? from + ws.maxRepairSpan().toMillis() : t.gapTo;
         String ticker = t.partition.ticker();
         repairs.execute(() -> {
             Repaired result;
@@ -260,14 +343,16 @@ final class StreamRun {
                                 }
                             }
                         });
-                result = new Repaired(ticker, from, to, bars, null);
+                // An open gap's answer vouches only up to its last bar: later minutes may not have ended yet.
+                long through = !open ? to : bars.stream().mapToLong(RawBar::startMs).max().orElse(from - MINUTE);
+                result = new Repaired(ticker, from, through, bars, null, open);
             } catch (FetchFailure e) {
-                result = new Repaired(ticker, from, to, List.of(), e.getMessage());
+                result = new Repaired(ticker, from, to, List.of(), e.getMessage(), open);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                result = new Repaired(ticker, from, to, List.of(), e.toString());
+                result = new Repaired(ticker, from, to, List.of(), e.toString(), open);
             }
             try {
                 inbox.put(result);
@@ -281,6 +366,9 @@ final class StreamRun {
         TickerState t = tickers.get(r.ticker());
         t.repairing = false;
         if (r.error() != null) {
+            if (r.open()) {
+                t.openFetched = false; // the retry fetches the open gap again
+            }
             observer.count(Metrics.REPAIR_FAILURES, 1);
             LOG.warn("{}: repairing {}..{} from REST failed, trying again: {}", r.ticker(),
                     MarketTime.eastern(r.from()), MarketTime.eastern(r.to()), redactor.redact(r.error()));
@@ -304,17 +392,31 @@ final class StreamRun {
                     MarketTime.eastern(r.from()), MarketTime.eastern(r.to()));
         }
         t.advanceWatermark(watermarkMinute);
-        ready.add(new SourceEvent.Bars(t.partition, r.bars(), t.offset()));
+        // A reconnect's ticker is repaired once what REST held at the reconnect is in (the rest of its gap is
+        // minutes the new connection delivers); any other once its whole gap is.
+        if (round != null && (r.open() || t.gapFrom == Long.MAX_VALUE) && round.pending.contains(r.ticker())
+                && t.awaitingDurable == null) {
+            round.minutes += r.bars().size();
+            t.awaitingDurable = new ArrayList<>(2); // its repair is done once this event is durable
+        }
+        emit(t, r.bars());
         dispatch(t); // a gap that grew while this repair ran
     }
 
-    /** Durable: how long the last minute took from the wire to the store. */
+    /** Durable: how long the last minute took from the wire to the store, and whether a repair is complete. */
     void written(SourcePartition partition, SourceOffset offset) {
-        long[] seen = receivedAt.get(partition.ticker());
+        TickerState t = tickers.get(partition.ticker());
+        if (t != null && t.awaitingDurable != null && containsSame(t.awaitingDurable, offset)) {
+            t.awaitingDurable = null;
+            if (round != null && round.pending.remove(partition.ticker()) && round.pending.isEmpty()) {
+                finishRound();
+            }
+        }
+        long[] seen = newestReceived.get(partition.ticker());
         Long minute = parse(offset.get("last_minute")) == Long.MIN_VALUE ? null : parse(offset.get("last_minute"));
         if (seen != null && minute != null && seen[0] == minute) {
             observer.time(Metrics.RECEIVE_TO_DURABLE, Duration.ofNanos(System.nanoTime() - seen[1]));
-            receivedAt.remove(partition.ticker(), seen);
+            newestReceived.remove(partition.ticker(), seen);
         }
     }
 
@@ -388,13 +490,13 @@ final class StreamRun {
                 String message = "auth_failed: the server rejected the API key (" + listener.authMessage + ")";
                 fatal.set(message);
                 LOG.error("Polygon stream: {}", message);
-                inbox.offer(new Connected()); // wake the pipeline so that it sees the failure
+                inbox.offer(new Connected(System.nanoTime())); // wake the pipeline so that it sees the failure
                 return message;
             }
             subscribe(s);
             observer.gauge(Metrics.STREAM_CONNECTED, 1);
             LOG.info("Polygon stream connected to {} and subscribed to {} tickers", ws.url(), tickers.size());
-            inbox.put(new Connected());
+            inbox.put(new Connected(System.nanoTime()));
             return watch(s, listener);
         } finally {
             s.abort();
@@ -486,6 +588,8 @@ final class StreamRun {
         final CompletableFuture<Boolean> authenticated = new CompletableFuture<>();
         final CompletableFuture<String> ended = new CompletableFuture<>();
         private final StringBuilder text = new StringBuilder();
+        /** When the first part of the message being assembled arrived. */
+        private long messageStarted;
         private final java.util.concurrent.atomic.AtomicBoolean pinging = new java.util.concurrent.atomic.AtomicBoolean();
         volatile String authMessage;
 
@@ -497,6 +601,9 @@ final class StreamRun {
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             lastHeard = System.nanoTime();
+            if (text.length() == 0) {
+                messageStarted = lastHeard; // receive-to-durable counts from the wire, queue and parsing included
+            }
             text.append(data);
             if (last) {
                 String message = text.toString();
@@ -508,7 +615,8 @@ final class StreamRun {
                 }
                 if (!frame.bars().isEmpty() || !frame.invalid().isEmpty()) {
                     try {
-                        inbox.put(frame); // waits only when the pipeline is this far behind: back-pressure
+                        // Waits only when the pipeline is this far behind: back-pressure.
+                        inbox.put(new Received(frame, messageStarted));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return null;
@@ -603,6 +711,14 @@ final class StreamRun {
         long gapFrom = Long.MAX_VALUE;
         long gapTo = Long.MIN_VALUE;
         boolean repairing;
+        /**
+         * After its repair: the offsets handed over since, until the pipeline reports one of them durable. The
+         * pipeline reports a write by the offset of its last event, so any of these means the repair is stored.
+         */
+        List<SourceOffset> awaitingDurable;
+        /** A reconnect's open gap: where it began, and whether its one fetch has gone out. */
+        long openFrom;
+        boolean openFetched;
 
         TickerState(SourcePartition partition) {
             this.partition = partition;
@@ -651,13 +767,39 @@ final class StreamRun {
         }
     }
 
-    private record Repaired(String ticker, long from, long to, List<RawBar> bars, String error) {
+    /** The repairs after one connection came up: which tickers' gaps are not yet repaired and durable. */
+    private static final class RepairRound {
+        final long connectedAt;
+        final java.util.Set<String> pending = new java.util.HashSet<>();
+        long minutes;
+
+        RepairRound(long connectedAt) {
+            this.connectedAt = connectedAt;
+        }
+    }
+
+    private static boolean containsSame(List<SourceOffset> offsets, SourceOffset offset) {
+        for (SourceOffset o : offsets) {
+            if (o == offset) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A parsed message and when it started to arrive. */
+    private record Received(StreamMessages.Frame frame, long atNanos) {
+    }
+
+    /** A REST answer for [from, to]; {@code open}: asked without an end, {@code to} is its last bar. */
+    private record Repaired(String ticker, long from, long to, List<RawBar> bars, String error, boolean open) {
     }
 
     private record Retry(String ticker) {
     }
 
-    private record Connected() {
+    /** A connection is up and subscribed to every ticker. */
+    private record Connected(long atNanos) {
     }
 
     private static long parse(String value) {

@@ -490,6 +490,26 @@ public abstract class StoreContract {
     }
 
     @Test
+    void aCommitAfterAnotherWritersCommitKeepsWhatTheOtherCommitted() {
+        // A store keeps the offsets file it last wrote in memory; a file someone else rewrote since must be read.
+        Instant at = Instant.parse("2024-03-01T12:00:00Z");
+        DataStore other = another();
+        for (int round = 1; round <= 3; round++) {
+            store().commit(Timespan.MINUTE, false, Map.of(TICKER, new DataStore.Commit(Map.of("n", "" + round),
+                    List.of())), at, "run-1");
+            other.commit(Timespan.MINUTE, false, Map.of(OTHER + round, new DataStore.Commit(Map.of("n", "" + round),
+                    List.of())), at, "run-2");
+        }
+        store().commit(Timespan.MINUTE, false, Map.of(TICKER, new DataStore.Commit(Map.of("n", "4"), List.of())),
+                at, "run-1");
+
+        OffsetsFile file = another().offsets(Timespan.MINUTE, false);
+        assertThat(file.partitions()).containsOnlyKeys(TICKER, OTHER + 1, OTHER + 2, OTHER + 3);
+        assertThat(file.partitions().get(TICKER).offset()).containsEntry("n", "4");
+        assertThat(file.partitions().get(OTHER + 3).offset()).containsEntry("n", "3");
+    }
+
+    @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void concurrentOffsetCommitsOfDifferentTickersLoseNone() throws Exception {
         int writers = 4;
