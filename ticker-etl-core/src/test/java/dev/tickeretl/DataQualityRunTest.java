@@ -45,7 +45,7 @@ class DataQualityRunTest {
 
     private RunRecord run(QualityRules rules, String... tickers) {
         return TickerEtl.builder().tickers(tickers).from(JAN_2).to(JAN_31).source(upstream.source())
-                .store(storage.uri()).clock(CLOCK).shutdownHook(false).observer(observer).qualityRules(rules)
+                .store(TestStorage.PROVIDER, storage.uri(), Map.of()).clock(CLOCK).shutdownHook(false).observer(observer).qualityRules(rules)
                 .build().run();
     }
 
@@ -107,7 +107,7 @@ class DataQualityRunTest {
         assertThat(r.warnings()).filteredOn(w -> w.kind().equals("STALE_TICKER")).singleElement()
                 .extracting(DataQualityWarning::message).asString()
                 .startsWith("no bar in the last 3 sessions up to 2025-01-31 (the newest bar is of 2025-01-24");
-        try (Store s = Store.open(storage.uri())) {
+        try (Store s = Store.open(TestStorage.PROVIDER, storage.uri(), Map.of())) {
             assertThat(s.runs().get(0).warnings()).as("stored with severities").isEqualTo(r.warnings());
             assertThat(s.runs().get(0).dataQuality()).isEqualTo(r.dataQuality());
         }
@@ -165,7 +165,7 @@ class DataQualityRunTest {
         run(QualityRules.defaults(), "AAPL");
         String path2024 = "bars/timespan=day/ticker=AAPL/year=2024/bars.jsonl";
         List<Bar> stored;
-        try (Store s = Store.open(storage.uri())) {
+        try (Store s = Store.open(TestStorage.PROVIDER, storage.uri(), Map.of())) {
             stored = s.bars("AAPL", DEC_31, DEC_31);
         }
         storage.put(path2024, PartitionFile.encode(List.of(stored.get(0), stored.get(0))));

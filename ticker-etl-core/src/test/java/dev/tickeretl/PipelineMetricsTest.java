@@ -88,7 +88,7 @@ class PipelineMetricsTest {
 
     private RunRecord run(String... tickers) {
         return TickerEtl.builder().tickers(tickers).from(JAN_2).to(JAN_31).source(upstream.source())
-                .store(storage.uri()).clock(CLOCK).shutdownHook(false).observer(observer).build().run();
+                .store(TestStorage.PROVIDER, storage.uri(), Map.of()).clock(CLOCK).shutdownHook(false).observer(observer).build().run();
     }
 
     @Test
@@ -158,7 +158,7 @@ class PipelineMetricsTest {
         NeverEndingSource source = new NeverEndingSource(LocalDateTime.of(2025, 1, 2, 9, 30), 2);
         storage.failWritesContaining("segments/"); // a stream of minutes group-commits into segments
         RunHandle handle = TickerEtl.builder().streaming().tickers("AAPL", "MSFT").source(source)
-                .store(storage.uri()).flushInterval(Duration.ofMillis(100)).commitInterval(Duration.ofMillis(50))
+                .store(TestStorage.PROVIDER, storage.uri(), Map.of()).flushInterval(Duration.ofMillis(100)).commitInterval(Duration.ofMillis(50))
                 .shutdownHook(false).observer(observer).build().start();
         try {
             // The bars cannot be written, so they and their offsets wait: the lag is their age.

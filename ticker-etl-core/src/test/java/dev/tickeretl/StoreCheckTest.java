@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tickeretl.internal.DataStore;
 import dev.tickeretl.spi.PhaseTagger;
 import dev.tickeretl.spi.RawBar;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,7 +33,7 @@ class StoreCheckTest {
     }
 
     private void ingest(TickerEtl.Builder builder, String... tickers) {
-        RunRecord r = builder.tickers(tickers).from(JAN_2).to(JAN_31).source(upstream.source()).store(storage.uri())
+        RunRecord r = builder.tickers(tickers).from(JAN_2).to(JAN_31).source(upstream.source()).store(TestStorage.PROVIDER, storage.uri(), Map.of())
                 .clock(CLOCK).shutdownHook(false).build().run();
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
     }
@@ -42,7 +43,7 @@ class StoreCheckTest {
     }
 
     private CheckReport check(StoreCheck.Builder b) {
-        try (Store s = Store.open(storage.uri())) {
+        try (Store s = Store.open(TestStorage.PROVIDER, storage.uri(), Map.of())) {
             return s.check(b.clock(CLOCK).build());
         }
     }

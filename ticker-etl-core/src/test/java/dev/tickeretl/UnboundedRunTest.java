@@ -185,7 +185,7 @@ class UnboundedRunTest {
         TestStorage storage = TestStorage.create();
         FeedSource source = new FeedSource();
         long nine30 = OPEN.atZone(MarketTime.ZONE).toInstant().toEpochMilli();
-        RunHandle handle = TickerEtl.builder().streaming().tickers("AAPL").source(source).store(storage.uri())
+        RunHandle handle = TickerEtl.builder().streaming().tickers("AAPL").source(source).store(TestStorage.PROVIDER, storage.uri(), Map.of())
                 .flushInterval(Duration.ofSeconds(40)).shutdownHook(false).build().start();
 
         for (int i = 0; i < 3; i++) {
@@ -205,7 +205,7 @@ class UnboundedRunTest {
         FeedSource source = new FeedSource();
         long nine30 = OPEN.atZone(MarketTime.ZONE).toInstant().toEpochMilli();
         java.util.concurrent.CountDownLatch release = storage.holdWritesStartingWith("state/offsets/");
-        RunHandle handle = TickerEtl.builder().streaming().tickers("AAPL").source(source).store(storage.uri())
+        RunHandle handle = TickerEtl.builder().streaming().tickers("AAPL").source(source).store(TestStorage.PROVIDER, storage.uri(), Map.of())
                 .flushInterval(Duration.ofMillis(50)).commitInterval(Duration.ofMillis(50)).shutdownHook(false)
                 .build().start();
         try {

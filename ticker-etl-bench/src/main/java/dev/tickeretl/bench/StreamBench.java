@@ -1,5 +1,7 @@
 package dev.tickeretl.bench;
 
+import dev.tickeretl.internal.DaemonThreads;
+
 import dev.tickeretl.Bar;
 import dev.tickeretl.MarketTime;
 import dev.tickeretl.Store;
@@ -473,8 +475,7 @@ public final class StreamBench {
             this.store = store;
             this.log = log;
             this.jvm = jvm;
-            this.reader = new Thread(this::read, "stream-bench-client-reader");
-            this.reader.setDaemon(true);
+            this.reader = DaemonThreads.thread("stream-bench-client-reader", this::read);
             this.reader.start();
         }
 

@@ -1,5 +1,7 @@
 package dev.tickeretl.bench;
 
+import dev.tickeretl.internal.DaemonThreads;
+
 import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.tickeretl.RunHandle;
 import dev.tickeretl.RunRecord;
@@ -92,7 +94,7 @@ public final class StreamBenchClient {
         }
         RunHandle handle = builder.build().start();
         out.line("READY");
-        Thread stopper = new Thread(() -> {
+        Thread stopper = DaemonThreads.thread("stream-bench-stdin", () -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null && !line.strip().equals("stop")) {
@@ -102,8 +104,7 @@ public final class StreamBenchClient {
                 // the same as the end of input
             }
             handle.stop();
-        }, "stream-bench-stdin");
-        stopper.setDaemon(true);
+        });
         stopper.start();
         RunRecord run = handle.result();
         var t = run.totals();
@@ -193,7 +194,7 @@ public final class StreamBenchClient {
 
         Lines(Writer out) {
             this.out = out;
-            this.flusher = new Thread(() -> {
+            this.flusher = DaemonThreads.thread("stream-bench-flush", () -> {
                 while (!closed) {
                     try {
                         Thread.sleep(5);
@@ -206,8 +207,7 @@ public final class StreamBenchClient {
                         return; // the bench went away
                     }
                 }
-            }, "stream-bench-flush");
-            flusher.setDaemon(true);
+            });
             flusher.start();
         }
 

@@ -62,7 +62,8 @@ class LauncherIT {
     @Test
     void makesAStartUpArchiveOnceRunsOnItAndRemakesItWhenTheJarChanges() throws Exception {
         Files.deleteIfExists(archive);
-        String store = dir.resolve("runs-store").toUri().toString();
+        // `runs` reads a store and never creates one: an empty one is there.
+        String store = Files.createDirectories(dir.resolve("runs-store")).toUri().toString();
 
         Run first = launch(List.of(launcher(), "runs", "--store", store), Map.of());
         assertThat(first.exit()).as(first.err()).isZero();
@@ -96,8 +97,8 @@ class LauncherIT {
         Files.write(archive, new byte[] {'n', 'o', 't', ' ', 'a', 'n', ' ', 'a', 'r', 'c', 'h', 'i', 'v', 'e'});
         Files.setLastModifiedTime(archive, FileTime.from(Instant.now().plusSeconds(60)));
 
-        Run r = launch(List.of(launcher(), "runs", "--store", dir.resolve("broken-store").toUri().toString()),
-                Map.of());
+        Run r = launch(List.of(launcher(), "runs", "--store",
+                Files.createDirectories(dir.resolve("broken-store")).toUri().toString()), Map.of());
 
         assertThat(r.exit()).isZero();
         assertThat(r.out()).startsWith("RUN_ID");
@@ -120,7 +121,7 @@ class LauncherIT {
             // DELAYED answers are a data-quality warning: a WARN line, stamped with the wall clock in UTC.
             assertThat(loud.exit()).as(loud.err()).isZero();
             assertThat(loud.err().lines()).anySatisfy(l -> assertThat(l)
-                    .matches(ISO_UTC_STAMP + " WARN  \\[main] BatchRun - data quality SOURCE_WARNING .*DELAYED.*"));
+                    .matches(ISO_UTC_STAMP + " WARN  \\[[^]]+] Pipeline - data quality SOURCE_WARNING .*DELAYED.*"));
             assertThat(quiet.exit()).as(quiet.err()).isZero();
             assertThat(quiet.err()).isEmpty();
             assertThat(quiet.out()).isEmpty();
