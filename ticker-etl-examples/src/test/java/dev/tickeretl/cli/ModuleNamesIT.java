@@ -36,6 +36,7 @@ class ModuleNamesIT {
         assertThat(modules).containsExactlyEntriesOf(new TreeMap<>(Map.of(
                 "ticker-etl-core", "dev.tickeretl.core (module-info)",
                 "ticker-etl-kafka", "dev.tickeretl.kafka",
+                "ticker-etl-metrics", "dev.tickeretl.metrics",
                 "ticker-etl-polygon", "dev.tickeretl.polygon",
                 "ticker-etl-server", "dev.tickeretl.server",
                 "ticker-etl-simulator", "dev.tickeretl.simulator",
