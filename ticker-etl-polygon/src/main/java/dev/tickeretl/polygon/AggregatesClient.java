@@ -237,10 +237,13 @@ final class AggregatesClient implements AutoCloseable {
         Attempt.Retry r = (Attempt.Retry) e.getLastResult();
         if (r.rateLimited()) {
             counters.rateLimitWaitNanos.addAndGet(e.getDelay().toNanos());
-            metrics.rateLimitWait(true, e.getDelay().toNanos());
             if (r.retryAfter() == null) {
                 gate.holdUntil(System.nanoTime() + e.getDelay().toNanos());
             }
+        }
+        if (r.rateLimited() || r.retryAfter() != null) {
+            // The vocabulary's server-caused wait: a 429's, or one a 5xx asked for with Retry-After.
+            metrics.rateLimitWait(true, e.getDelay().toNanos());
         }
         String format = "{}; retrying in {} ms{} (attempt {})";
         Object[] args = {redactor.redact(r.reason()), e.getDelay().toMillis(),

@@ -93,7 +93,10 @@ final class RequestMetrics {
         observer.count(Metrics.REQUEST_RETRIES, 1, byEndpoint[endpoint.ordinal()].retries[reason.ordinal()]);
     }
 
-    /** A wait before a request: {@code server} for a 429's hold-off or backoff, else for the client-side limit. */
+    /**
+     * A wait before a request: {@code server} after a 429 (its backoff or hold-off) or as a {@code Retry-After}
+     * asked, else for the client-side limit.
+     */
     void rateLimitWait(boolean server, long nanos) {
         if (nanos > 0) {
             observer.time(Metrics.RATE_LIMIT_WAIT, Duration.ofNanos(nanos), server ? SERVER_CAUSE : CLIENT_CAUSE);

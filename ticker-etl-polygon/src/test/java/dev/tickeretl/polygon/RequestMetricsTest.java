@@ -164,6 +164,22 @@ class RequestMetricsTest {
     }
 
     @Test
+    void a503WithRetryAfterIsAServerErrorRetryWhoseWaitCountsAsServerCaused() throws Exception {
+        polygon.answer("AAPL", new MockResponse.Builder().code(503).setHeader("Retry-After", "1").build(),
+                Json.ok("AAPL", D1, D2, D3, D4));
+
+        Drained run = fetch(fast(server), days("AAPL"));
+
+        assertThat(run.done()).containsExactly("AAPL");
+        assertThat(requests(RANGE, "503")).isEqualTo(1);
+        assertThat(retries(RANGE, "server_error")).isEqualTo(1);
+        // Retry-After: 1 with ±25 % jitter; not a 429, so RequestStats does not count it as a rate-limit wait.
+        assertThat(waits("server")).singleElement()
+                .satisfies(d -> assertThat(d).isBetween(Duration.ofMillis(740), Duration.ofMillis(1260)));
+        assertThat(stats.rateLimited()).isZero();
+    }
+
+    @Test
     void anAnswerCutAtTheTimeoutOrTruncatedIsCountedAsTimeoutOrIoErrorWithItsRetryReason() throws Exception {
         polygon.answer("AAPL", new MockResponse.Builder(Json.ok("AAPL", D1, D2, D3, D4))
                 .bodyDelay(3, TimeUnit.SECONDS).build(), Json.ok("AAPL", D1, D2, D3, D4));
