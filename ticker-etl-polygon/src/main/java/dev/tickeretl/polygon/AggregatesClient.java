@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  *       or DNS failure, or, before anything answered at all, no answer or a refused connection). An open breaker
  *       ends the whole run at once with one line, instead of every ticker retrying for its whole budget.</li>
  * </ul>
+ * Every attempt, retry, rate-limit wait and breaker transition is reported to the source's observer through
+ * {@link RequestMetrics} (the stream's gap repairs use this client too, so they report the same series).
  */
 final class AggregatesClient implements AutoCloseable {
 
