@@ -4,6 +4,7 @@ import static dev.tickeretl.cli.CliRunner.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tickeretl.MarketTime;
 import dev.tickeretl.RunRecord;
 import dev.tickeretl.Store;
 import dev.tickeretl.metrics.PrometheusText;
@@ -19,12 +20,19 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,6 +159,54 @@ class CliMetricsTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.filter(f -> !f.getFileName().toString().equals("data"))).containsExactly(file);
         }
+    }
+
+    @Test
+    @Timeout(120)
+    void anIngestFromPolygonLeavesItsUpstreamSeriesInTheMetricsFileAndTheRunRecord() throws Exception {
+        String key = "cli-metrics-key-5e1d";
+        AtomicInteger aaplRequests = new AtomicInteger();
+        Path file = dir.resolve("ticker_etl.prom");
+        CliRunner.Result r;
+        try (MockWebServer server = new MockWebServer()) {
+            server.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    String target = request.getTarget();
+                    String ticker = target.contains("/ticker/AAPL/") ? "AAPL" : "MSFT";
+                    if (ticker.equals("AAPL") && aaplRequests.incrementAndGet() == 1) {
+                        return new MockResponse.Builder().code(429).setHeader("Retry-After", "1").build();
+                    }
+                    long t = MarketTime.startOfDayMs(LocalDate.of(2025, 1, 2));
+                    return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+                            .body("{\"ticker\":\"" + ticker + "\",\"queryCount\":1,\"resultsCount\":1,"
+                                    + "\"adjusted\":true,\"results\":[{\"c\":101,\"h\":102,\"l\":100,\"n\":12,"
+                                    + "\"o\":100.5,\"t\":" + t + ",\"v\":1000,\"vw\":101}],\"status\":\"OK\"}")
+                            .build();
+                }
+            });
+            server.start(InetAddress.getLoopbackAddress(), 0);
+            r = cli("ingest", "--source", "polygon", "--base-url", server.url("/").toString().replaceAll("/$", ""),
+                    "--source-option", "api-key=" + key, "--tickers", "AAPL,MSFT", "--from", "2025-01-02", "--to",
+                    "2025-01-10", "--store", store(), "--metrics-file", file.toString());
+        }
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        String text = Files.readString(file);
+        assertThat(text).doesNotContain(key);
+        PrometheusText p = PrometheusText.parse(text);
+        assertThat(p.value("ticker_etl_requests_total", "endpoint", "aggs_range", "status", "200")).isEqualTo(2.0);
+        assertThat(p.value("ticker_etl_requests_total", "endpoint", "aggs_range", "status", "429")).isEqualTo(1.0);
+        assertThat(p.value("ticker_etl_request_duration_seconds_count", "endpoint", "aggs_range")).isEqualTo(3.0);
+        assertThat(p.find("ticker_etl_request_duration_seconds_bucket", "endpoint", "aggs_range")).isNotEmpty();
+        assertThat(p.value("ticker_etl_request_retries_total", "endpoint", "aggs_range", "reason", "rate_limited"))
+                .isEqualTo(1.0);
+        assertThat(p.value("ticker_etl_rate_limit_wait_seconds_sum", "cause", "server")).isGreaterThanOrEqualTo(0.9);
+        assertThat(p.value("ticker_etl_breaker_state", "breaker", "polygon")).isZero();
+        Map<String, Double> recorded = lastRun().metrics();
+        assertThat(recorded.get("ticker_etl_requests_total{endpoint=\"aggs_range\",status=\"200\"}")).isEqualTo(2.0);
+        assertThat(recorded.get("ticker_etl_request_retries_total{endpoint=\"aggs_range\",reason=\"rate_limited\"}"))
+                .isEqualTo(1.0);
     }
 
     @Test

@@ -12,6 +12,9 @@ import dev.failsafe.RetryPolicy;
 import dev.failsafe.RetryPolicyBuilder;
 import dev.failsafe.event.ExecutionScheduledEvent;
 import dev.tickeretl.Timespan;
+import dev.tickeretl.polygon.RequestMetrics.RetryReason;
+import dev.tickeretl.spi.Metrics;
+import dev.tickeretl.spi.Observer;
 import dev.tickeretl.spi.TickerRange;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -55,6 +58,8 @@ import org.slf4j.LoggerFactory;
  *       or DNS failure, or, before anything answered at all, no answer or a refused connection). An open breaker
  *       ends the whole run at once with one line, instead of every ticker retrying for its whole budget.</li>
  * </ul>
+ * Every attempt, retry, rate-limit wait and breaker transition is reported to the source's observer through
+ * {@link RequestMetrics} (the stream's gap repairs use this client too, so they report the same series).
  */
 final class AggregatesClient implements AutoCloseable {
 
@@ -93,9 +98,12 @@ final class AggregatesClient implements AutoCloseable {
 
         /**
          * Worth another try. {@code retryAfter} is the server's {@code Retry-After} (floored at min-backoff), null
-         * when the backoff decides.
+         * when the backoff decides; {@code why} is the reason's family, for the metrics.
          */
-        record Retry(String reason, Duration retryAfter, boolean rateLimited, Evidence evidence) implements Attempt {
+        record Retry(String reason, Duration retryAfter, RetryReason why, Evidence evidence) implements Attempt {
+            boolean rateLimited() {
+                return why == RetryReason.RATE_LIMITED;
+            }
         }
 
         /** Final: retrying cannot help. */
@@ -112,6 +120,7 @@ final class AggregatesClient implements AutoCloseable {
     private final class Exchange {
         final URI uri;
         final PageParser.Target target;
+        final RequestMetrics.Endpoint endpoint;
         final RequestGate.Permit first;
         final long started;
         int attempts;
@@ -120,6 +129,7 @@ final class AggregatesClient implements AutoCloseable {
         Exchange(URI uri, PageParser.Target target, RequestGate.Permit first) {
             this.uri = uri;
             this.target = target;
+            this.endpoint = RequestMetrics.Endpoint.of(target);
             this.first = first;
             this.started = System.nanoTime();
         }
@@ -135,6 +145,7 @@ final class AggregatesClient implements AutoCloseable {
 
     private final Settings settings;
     private final Counters counters;
+    private final RequestMetrics metrics;
     private final Redactor redactor;
     private final RequestGate.Lease gateLease;
     private final RequestGate gate;
@@ -153,9 +164,15 @@ final class AggregatesClient implements AutoCloseable {
      * @throws IllegalArgumentException naming {@code rate-limit} when another running source shares the base URL and
      *                                  key with a different client-side limit
      */
-    AggregatesClient(Settings settings, Counters counters) {
+    AggregatesClient(Settings settings, Counters counters, Observer observer) {
+        this(settings, counters, observer, Duration.ofDays(1));
+    }
+
+    /** @param breakerDelay how long the breaker stays open before it lets one attempt through (tests shorten it) */
+    AggregatesClient(Settings settings, Counters counters, Observer observer, Duration breakerDelay) {
         this.settings = settings;
         this.counters = counters;
+        this.metrics = new RequestMetrics(observer);
         this.redactor = Redactor.of(settings.apiKey());
         this.gateLease = RequestGate.share(settings.baseUrl(), settings.apiKey(), settings.rateLimit());
         this.gate = gateLease.gate();
@@ -174,9 +191,13 @@ final class AggregatesClient implements AutoCloseable {
                 // Only evidence counts; any other outcome (even a 503) shows a server that speaks the API.
                 .handleIf((attempt, error) -> attempt != null && attempt.evidence() != Evidence.NONE)
                 .withFailureThreshold(BREAKER_THRESHOLD)
-                // Open is final for this source: the run ends, so nothing would ever half-open it.
-                .withDelay(Duration.ofDays(1))
+                // Open is final for a batch: the run ends, so nothing would half-open it within the default delay.
+                .withDelay(breakerDelay)
+                .onOpen(e -> metrics.breaker(Metrics.BREAKER_OPEN))
+                .onHalfOpen(e -> metrics.breaker(Metrics.BREAKER_HALF_OPEN))
+                .onClose(e -> metrics.breaker(Metrics.BREAKER_CLOSED))
                 .build();
+        metrics.breaker(Metrics.BREAKER_CLOSED);
         this.retry = buildRetryPolicy();
         this.failsafe = Failsafe.with(retry, breaker);
     }
@@ -221,6 +242,10 @@ final class AggregatesClient implements AutoCloseable {
             if (r.retryAfter() == null) {
                 gate.holdUntil(System.nanoTime() + e.getDelay().toNanos());
             }
+        }
+        if (r.rateLimited() || r.retryAfter() != null) {
+            // The vocabulary's server-caused wait: a 429's, or one a 5xx asked for with Retry-After.
+            metrics.rateLimitWait(true, e.getDelay().toNanos());
         }
         String format = "{}; retrying in {} ms{} (attempt {})";
         Object[] args = {redactor.redact(r.reason()), e.getDelay().toMillis(),
@@ -376,7 +401,7 @@ final class AggregatesClient implements AutoCloseable {
     PageParser.Page fetchPage(URI uri, PageParser.Target target) throws FetchFailure, InterruptedException {
         // Queueing for the first try is not retrying: the budget starts when the first attempt may go.
         RequestGate.Permit first = gate.acquire();
-        counters.rateLimitWaitNanos.addAndGet(first.waitedNanos());
+        waited(first);
         Exchange exchange = new Exchange(uri, target, first);
         Attempt result;
         try {
@@ -417,6 +442,7 @@ final class AggregatesClient implements AutoCloseable {
     private Attempt attempt(Exchange x, ExecutionContext<Attempt> ctx) throws InterruptedException {
         RequestGate.Permit permit = x.first;
         if (!ctx.isFirstAttempt()) {
+            metrics.retried(x.endpoint, ((Attempt.Retry) ctx.getLastResult()).why());
             // A retry waits for the gate only while the budget lasts: a long rate-limit wait or another worker's
             // hold-off must not stretch one request's retrying past it.
             long left = x.started + settings.retryBudget().toNanos() - System.nanoTime();
@@ -427,7 +453,7 @@ final class AggregatesClient implements AutoCloseable {
                         + seconds(System.nanoTime() - x.started) + " s: the rate limit would hold the next attempt"
                         + " past the retry budget " + settings.retryBudget(), false, Evidence.NONE);
             }
-            counters.rateLimitWaitNanos.addAndGet(permit.waitedNanos());
+            waited(permit);
         }
         x.attempts++;
         Attempt result;
@@ -444,6 +470,13 @@ final class AggregatesClient implements AutoCloseable {
         return result;
     }
 
+    /** A permit's wait, by what caused it: a 429's hold-off (server) or the client-side limit (client). */
+    private void waited(RequestGate.Permit permit) {
+        counters.rateLimitWaitNanos.addAndGet(permit.waitedNanos());
+        metrics.rateLimitWait(true, permit.heldNanos());
+        metrics.rateLimitWait(false, permit.limitedNanos());
+    }
+
     private Attempt send(Exchange x) throws InterruptedException {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("source closed");
@@ -455,11 +488,15 @@ final class AggregatesClient implements AutoCloseable {
             answer = http.get(x.uri, requestHeaders, RESPONSE_HEADERS, () -> answered = true);
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
+                // Dropped by close(): not the upstream's failure, so not counted as one.
                 throw new InterruptedException("source closed");
             }
+            metrics.unanswered(x.endpoint, e instanceof BlockingHttp.NoAnswerInTime
+                    || e instanceof SocketTimeoutException, System.nanoTime() - sent);
             debug(x, String.valueOf(e));
             return failed(x, e);
         }
+        metrics.answered(x.endpoint, answer.status(), System.nanoTime() - sent);
         if (LOG.isDebugEnabled()) {
             debug(x, answer.status() + " (" + answer.body().length + " bytes, "
                     + (System.nanoTime() - sent) / 1_000_000 + " ms)");
@@ -475,31 +512,31 @@ final class AggregatesClient implements AutoCloseable {
         }
         if (cause instanceof BlockingHttp.NoAnswerInTime late) {
             return new Attempt.Retry((late.headersReceived ? "no complete answer" : "no answer")
-                    + " within the request-timeout " + settings.requestTimeout() + " on " + x.where(), null, false,
-                    late.headersReceived ? Evidence.NONE : silent());
+                    + " within the request-timeout " + settings.requestTimeout() + " on " + x.where(), null,
+                    RetryReason.TIMEOUT, late.headersReceived ? Evidence.NONE : silent());
         }
         if (cause instanceof BlockingHttp.Truncated) {
             return new Attempt.Retry("a truncated body on " + x.where() + " (" + sanitize(cause.getMessage()) + ")",
-                    null, false, Evidence.NONE);
+                    null, RetryReason.TRUNCATED, Evidence.NONE);
         }
         if (find(cause, SSLException.class) != null) {
             return new Attempt.Retry("TLS with " + origin(settings.baseUrl()) + " failed on " + x.where() + " ("
-                    + describe(find(cause, SSLException.class)) + ")", null, false, Evidence.WRONG);
+                    + describe(find(cause, SSLException.class)) + ")", null, RetryReason.CONNECTION, Evidence.WRONG);
         }
         if (find(cause, UnknownHostException.class) != null) {
             return new Attempt.Retry("the host " + settings.baseUrl().getHost() + " cannot be resolved (DNS) on "
-                    + x.where(), null, false, Evidence.WRONG);
+                    + x.where(), null, RetryReason.CONNECTION, Evidence.WRONG);
         }
         if (cause instanceof SocketTimeoutException) {
             return new Attempt.Retry("no connection to " + origin(settings.baseUrl()) + " within the connect timeout"
-                    + " on " + x.where(), null, false, silent());
+                    + " on " + x.where(), null, RetryReason.TIMEOUT, silent());
         }
         if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
             return new Attempt.Retry("cannot connect to " + origin(settings.baseUrl()) + " on " + x.where() + " ("
-                    + describe(root(cause)) + ")", null, false, silent());
+                    + describe(root(cause)) + ")", null, RetryReason.CONNECTION, silent());
         }
-        return new Attempt.Retry("connection failed on " + x.where() + " (" + describe(root(cause)) + ")", null, false,
-                Evidence.NONE);
+        return new Attempt.Retry("connection failed on " + x.where() + " (" + describe(root(cause)) + ")", null,
+                RetryReason.CONNECTION, Evidence.NONE);
     }
 
     /** No answer counts against the upstream only while it never answered: later it is a busy server's hiccup. */
@@ -531,11 +568,13 @@ final class AggregatesClient implements AutoCloseable {
                             Evidence.NONE);
                 }
             }
-            return new Attempt.Retry(answer + " on " + x.where(), asked.orElse(null), true, Evidence.NONE);
+            return new Attempt.Retry(answer + " on " + x.where(), asked.orElse(null), RetryReason.RATE_LIMITED,
+                    Evidence.NONE);
         }
         if (status >= 500 || status == 408) {
             return new Attempt.Retry(answer + " on " + x.where() + serverSays(response),
-                    retryAfter(response).orElse(null), false, Evidence.NONE);
+                    retryAfter(response).orElse(null), status == 408 ? RetryReason.TIMEOUT : RetryReason.SERVER_ERROR,
+                    Evidence.NONE);
         }
         if (status >= 300 && status < 400) {
             return new Attempt.Fail(answer + " redirect on " + x.where()
@@ -560,16 +599,17 @@ final class AggregatesClient implements AutoCloseable {
         String contentType = response.header("Content-Type").orElse("");
         String answer = "HTTP " + response.status();
         if (body.length == 0) {
-            return new Attempt.Retry(answer + " with an empty body on " + x.where(), null, false, Evidence.WRONG);
+            return new Attempt.Retry(answer + " with an empty body on " + x.where(), null, RetryReason.MALFORMED,
+                    Evidence.WRONG);
         }
         boolean gzipped = gzipped(response);
         if (contentType.toLowerCase(Locale.ROOT).contains("html") || !gzipped && startsWithMarkup(body)) {
             return new Attempt.Retry("an HTML page instead of JSON (" + answer + ", Content-Type '"
-                    + sanitize(contentType) + "') on " + x.where(), null, false, Evidence.WRONG);
+                    + sanitize(contentType) + "') on " + x.where(), null, RetryReason.MALFORMED, Evidence.WRONG);
         }
         if (!gzipped && !startsLikeJson(body)) {
             return new Attempt.Retry("a body that is not JSON (" + answer + ", Content-Type '" + sanitize(contentType)
-                    + "') on " + x.where(), null, false, Evidence.WRONG);
+                    + "') on " + x.where(), null, RetryReason.MALFORMED, Evidence.WRONG);
         }
         PageParser.Page page;
         try {
@@ -581,28 +621,29 @@ final class AggregatesClient implements AutoCloseable {
             return new Attempt.Fail("the answer to " + x.where() + " is too large: " + e.getMessage()
                     + "; raise max-response-bytes if it is expected", false, Evidence.NONE);
         } catch (EOFException e) {
-            return retry("a truncated body (the JSON ends early) on " + x.where());
+            return retry(RetryReason.TRUNCATED, "a truncated body (the JSON ends early) on " + x.where());
         } catch (JsonProcessingException e) {
             if (e instanceof JsonEOFException || String.valueOf(e.getOriginalMessage()).contains("end-of-input")) {
-                return retry("a truncated body (the JSON ends early) on " + x.where());
+                return retry(RetryReason.TRUNCATED, "a truncated body (the JSON ends early) on " + x.where());
             }
-            return retry("malformed JSON on " + x.where() + " (" + sanitize(e.getOriginalMessage()) + ")");
+            return retry(RetryReason.MALFORMED, "malformed JSON on " + x.where() + " ("
+                    + sanitize(e.getOriginalMessage()) + ")");
         } catch (ZipException e) {
-            return retry("a corrupt gzip body on " + x.where());
+            return retry(RetryReason.MALFORMED, "a corrupt gzip body on " + x.where());
         } catch (IOException e) {
-            return retry("an unreadable body on " + x.where() + " (" + describe(e) + ")");
+            return retry(RetryReason.MALFORMED, "an unreadable body on " + x.where() + " (" + describe(e) + ")");
         } catch (PageParser.MalformedPage e) {
-            return retry("not an aggregates answer on " + x.where() + ": " + e.getMessage());
+            return retry(RetryReason.MALFORMED, "not an aggregates answer on " + x.where() + ": " + e.getMessage());
         }
         String status = page.status();
         if (status == null) {
-            return retry("an answer without a status field on " + x.where());
+            return retry(RetryReason.MALFORMED, "an answer without a status field on " + x.where());
         }
         switch (status) {
             case "OK", "DELAYED" -> {
                 // Never an empty success by accident: "no results" is only believed when resultsCount says 0.
                 if (!page.hasResults() && (page.resultsCount() == null || page.resultsCount() != 0)) {
-                    return retry("an answer without results and with resultsCount "
+                    return retry(RetryReason.MALFORMED, "an answer without results and with resultsCount "
                             + (page.resultsCount() == null ? "absent" : page.resultsCount()) + " on " + x.where());
                 }
                 return new Attempt.Success(page);
@@ -623,8 +664,8 @@ final class AggregatesClient implements AutoCloseable {
         }
     }
 
-    private static Attempt retry(String reason) {
-        return new Attempt.Retry(reason, null, false, Evidence.NONE);
+    private static Attempt retry(RetryReason why, String reason) {
+        return new Attempt.Retry(reason, null, why, Evidence.NONE);
     }
 
     /** The run-wide reason once the breaker opened: what was wrong, and what to check. */

@@ -4,6 +4,7 @@ import dev.tickeretl.MarketTime;
 import dev.tickeretl.Tickers;
 import dev.tickeretl.TradingCalendar;
 import dev.tickeretl.internal.DaemonThreads;
+import dev.tickeretl.spi.Observer;
 import dev.tickeretl.spi.RawBar;
 import dev.tickeretl.spi.SourceEvent;
 import dev.tickeretl.SourceException;
@@ -55,11 +56,11 @@ final class FetchRun {
     private final AtomicInteger outstanding = new AtomicInteger();
     private volatile boolean ended;
 
-    FetchRun(Settings settings, SourceRequest request, Counters counters) {
+    FetchRun(Settings settings, SourceRequest request, Counters counters, Observer observer) {
         this.settings = settings;
         this.request = request;
         this.counters = counters;
-        this.client = new AggregatesClient(settings, counters);
+        this.client = new AggregatesClient(settings, counters, observer);
         this.redactor = Redactor.of(settings.apiKey());
         this.workers = Executors.newFixedThreadPool(settings.concurrency(),
                 DaemonThreads.named("polygon-fetch-" + RUNS.incrementAndGet()));

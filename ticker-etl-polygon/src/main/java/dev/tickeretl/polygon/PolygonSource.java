@@ -90,7 +90,7 @@ public final class PolygonSource implements Source {
             streamRun = started;
             return;
         }
-        FetchRun started = new FetchRun(settings, request, counters);
+        FetchRun started = new FetchRun(settings, request, counters, observer);
         try {
             started.start(TradingCalendar.nyse());
         } catch (RuntimeException e) {

@@ -37,6 +37,12 @@ final class RequestGate {
         /** Nanoseconds spent waiting for the permit. */
         long waitedNanos();
 
+        /** The part of {@link #waitedNanos()} spent blocked by a hold-off after a 429 (the server's limit). */
+        long heldNanos();
+
+        /** The part of {@link #waitedNanos()} spent blocked until a slot of the client-side limit was free. */
+        long limitedNanos();
+
         void release();
     }
 
@@ -144,22 +150,26 @@ final class RequestGate {
 
     private Permit acquire(boolean bounded, long maxWaitNanos) throws InterruptedException {
         long began = System.nanoTime();
+        // Blocked time by what blocked it: the metrics tell a server's 429 from the client's own limit.
+        long held = 0;
+        long limited = 0;
         lock.lockInterruptibly();
         try {
             while (true) {
                 long now = System.nanoTime();
                 long wait;
-                if (holding && notBefore - now > 0) {
+                boolean forHold = holding && notBefore - now > 0;
+                if (forHold) {
                     wait = notBefore - now;
                 } else {
                     holding = false;
                     if (freeAt.length == 0) {
-                        return permit(-1, now - began);
+                        return permit(-1, now - began, held, limited);
                     }
                     int soonest = soonestSlot();
                     if (soonest >= 0 && freeAt[soonest] - now <= 0) {
                         freeAt[soonest] = IN_FLIGHT;
-                        return permit(soonest, now - began);
+                        return permit(soonest, now - began, held, limited);
                     }
                     wait = soonest < 0 ? UNTIL_SIGNALLED : freeAt[soonest] - now;
                 }
@@ -174,6 +184,12 @@ final class RequestGate {
                     changed.await();
                 } else {
                     changed.awaitNanos(wait);
+                }
+                long blocked = System.nanoTime() - now;
+                if (forHold) {
+                    held += blocked;
+                } else {
+                    limited += blocked;
                 }
             }
         } finally {
@@ -217,13 +233,23 @@ final class RequestGate {
         }
     }
 
-    private Permit permit(int slot, long waited) {
+    private Permit permit(int slot, long waited, long held, long limited) {
         return new Permit() {
             private boolean released;
 
             @Override
             public long waitedNanos() {
                 return waited;
+            }
+
+            @Override
+            public long heldNanos() {
+                return held;
+            }
+
+            @Override
+            public long limitedNanos() {
+                return limited;
             }
 
             @Override

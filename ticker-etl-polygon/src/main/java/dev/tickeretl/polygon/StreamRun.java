@@ -113,7 +113,7 @@ final class StreamRun {
         this.request = request;
         this.offsets = offsets;
         this.observer = observer;
-        this.rest = new AggregatesClient(settings, counters);
+        this.rest = new AggregatesClient(settings, counters, observer);
         this.redactor = Redactor.of(settings.apiKey());
         this.http = HttpClient.newBuilder().connectTimeout(HANDSHAKE_TIMEOUT).build();
         this.inbox = new ArrayBlockingQueue<>(ws.frameQueue());

@@ -65,6 +65,27 @@ class RequestGateTest {
     }
 
     @Test
+    void aWaitIsCountedAsHeldOrLimitedByWhatBlockedIt() throws Exception {
+        RequestGate gate = new RequestGate(new Settings.RateLimit(1, Duration.ofMillis(200)));
+        RequestGate.Permit free = gate.acquire();
+        free.release();
+        assertThat(free.heldNanos() + free.limitedNanos()).isZero();
+
+        RequestGate.Permit limited = gate.acquire(); // the only slot frees 200 ms after the first answer
+        limited.release();
+        assertThat(limited.limitedNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(150));
+        assertThat(limited.heldNanos()).isZero();
+
+        Thread.sleep(250); // the slot is free again
+        gate.holdUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200));
+        RequestGate.Permit held = gate.acquire();
+        held.release();
+        assertThat(held.heldNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(150));
+        assertThat(held.limitedNanos()).isZero();
+        assertThat(held.waitedNanos()).isGreaterThanOrEqualTo(held.heldNanos());
+    }
+
+    @Test
     void aHoldDelaysEveryoneUntilItsInstantAndALaterHoldExtendsIt() throws Exception {
         RequestGate gate = new RequestGate(null);
         long now = System.nanoTime();

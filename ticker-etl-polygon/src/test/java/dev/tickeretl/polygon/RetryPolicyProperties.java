@@ -25,7 +25,7 @@ class RetryPolicyProperties {
         PolygonSource source = PolygonSource.builder().requireKey(false).backoff(min, max).retryBudget(budget)
                 .baseUrl("http://127.0.0.1:9").build();
 
-        try (AggregatesClient client = new AggregatesClient(source.settings(), new Counters())) {
+        try (AggregatesClient client = new AggregatesClient(source.settings(), new Counters(), dev.tickeretl.spi.Observer.NONE)) {
             RetryPolicyConfig<AggregatesClient.Attempt> config = client.retryPolicy().getConfig();
 
             if (budget.isZero()) {
