@@ -123,8 +123,19 @@ final class BlockingHttp implements AutoCloseable {
             }
             byte[] body = readBody(exchange, status);
             return new Answer(status, responseHeaders, body);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             exchange.abort();
+            throw e;
+        } catch (RuntimeException e) {
+            exchange.abort();
+            // HttpURLConnection, disconnected from another thread mid-read, can throw a NullPointerException
+            // ("this.http is null"): that is the close or the watchdog's cut, not a bug of the exchange.
+            if (closed) {
+                throw new IOException("closed", e);
+            }
+            if (exchange.timedOut()) {
+                throw new NoAnswerInTime(exchange.headersReceived);
+            }
             throw e;
         } finally {
             inFlight.remove(exchange);
