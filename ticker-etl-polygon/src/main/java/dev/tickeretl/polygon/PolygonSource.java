@@ -150,6 +150,10 @@ public final class PolygonSource implements Source {
         return settings;
     }
 
+    StreamSettings streamSettings() {
+        return stream;
+    }
+
     @Override
     public String toString() {
         return "PolygonSource[" + Redactor.of(settings.apiKey()).redact(settings.baseUrl().toString()) + ", plan "
@@ -183,6 +187,7 @@ public final class PolygonSource implements Source {
         private boolean delayed;
         private Duration pingInterval;
         private Duration streamTimeout;
+        private Duration repairBreakerDelay;
         private Observer observer = Observer.NONE;
 
         private Builder() {
@@ -359,6 +364,16 @@ public final class PolygonSource implements Source {
             return this;
         }
 
+        /**
+         * How long a stream's gap repairs stop after REST answered wrongly {@value AggregatesClient#BREAKER_THRESHOLD}
+         * times in a row (the circuit breaker is open) before one is let through again; a good answer resumes them
+         * all. Default PT30S. A batch run is not affected: it stops at the first opening.
+         */
+        public Builder repairBreakerDelay(Duration delay) {
+            this.repairBreakerDelay = positive("repair-breaker-delay", delay);
+            return this;
+        }
+
         /** Where stream and request metrics go (the run's observer when opened through the provider). */
         public Builder observer(Observer observer) {
             this.observer = Objects.requireNonNull(observer, "observer");
@@ -404,17 +419,15 @@ public final class PolygonSource implements Source {
             }
             StreamSettings stream = StreamSettings.defaults(webSocketUrl != null ? webSocketUrl
                     : URI.create(delayed ? StreamSettings.DELAYED_URL : StreamSettings.REALTIME_URL));
-            if (pingInterval != null || streamTimeout != null) {
-                Duration ping = pingInterval != null ? pingInterval : stream.pingInterval();
-                Duration silence = streamTimeout != null ? streamTimeout : stream.silenceTimeout();
-                if (silence.compareTo(ping) <= 0) {
-                    throw new IllegalArgumentException("stream-timeout: must be longer than ping-interval (" + ping
-                            + "), got " + silence);
-                }
-                stream = new StreamSettings(stream.url(), ping, silence, stream.minReconnect(),
-                        stream.maxReconnect(), stream.stablePeriod(), stream.repairLookback(),
-                        stream.maxRepairSpan(), stream.repairConcurrency(), stream.frameQueue());
+            Duration ping = pingInterval != null ? pingInterval : stream.pingInterval();
+            Duration silence = streamTimeout != null ? streamTimeout : stream.silenceTimeout();
+            if (silence.compareTo(ping) <= 0) {
+                throw new IllegalArgumentException("stream-timeout: must be longer than ping-interval (" + ping
+                        + "), got " + silence);
             }
+            stream = new StreamSettings(stream.url(), ping, silence, stream.minReconnect(), stream.maxReconnect(),
+                    stream.stablePeriod(), stream.repairLookback(), stream.maxRepairSpan(), stream.repairConcurrency(),
+                    stream.frameQueue(), repairBreakerDelay != null ? repairBreakerDelay : stream.repairBreakerDelay());
             return new PolygonSource(new Settings(baseUrl, key == null ? null : new ApiKey(key), rateLimit,
                     retryBudget, requestTimeout, concurrency, pageLimit, plan, minBackoff, maxBackoff,
                     allowInsecureHttp, maxResponseBytes), stream, observer);

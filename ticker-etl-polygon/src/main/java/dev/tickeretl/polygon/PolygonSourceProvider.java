@@ -55,13 +55,17 @@ import java.util.function.Function;
  *   <tr><td>{@code ping-interval}</td><td>{@code PT10S}</td><td>how often a stream pings the server</td></tr>
  *   <tr><td>{@code stream-timeout}</td><td>{@code PT30S}</td>
  *       <td>a stream connection silent this long (no message, no pong) is dropped and reconnected</td></tr>
+ *   <tr><td>{@code repair-breaker-delay}</td><td>{@code PT30S}</td>
+ *       <td>a stream's gap repairs pause this long after REST answered wrongly three times in a row (the breaker
+ *       below opened); then one is let through, and a good answer resumes them all</td></tr>
  * </table>
  *
  * <p>Backoffs (and {@code Retry-After} waits) are jittered by ±25 %. Whatever the budget, a run stops at once, with
  * one error, when the upstream is evidently wrong rather than busy: three attempts in a row answered by something
  * that is not the Polygon API (a 200 that is not JSON or is empty, a 404 or redirect on the API path, a TLS or DNS
  * failure), or, before anything answered, three attempts without an answer (refused, or silent until
- * {@code request-timeout}).
+ * {@code request-timeout}). A stream does not stop then: its gap repairs pause for {@code repair-breaker-delay} and go
+ * on once REST answers right again.
  */
 public final class PolygonSourceProvider implements SourceProvider {
 
@@ -86,7 +90,7 @@ public final class PolygonSourceProvider implements SourceProvider {
     static final List<String> OPTIONS = List.of("base-url", "api-key", "require-key", "max-requests-per-minute",
             "rate-limit", "retry-budget", "request-timeout", "concurrency", "page-limit", "plan", "min-backoff",
             "max-backoff", "allow-insecure-http", "max-response-bytes", "ws-url", "feed", "ping-interval",
-            "stream-timeout");
+            "stream-timeout", "repair-breaker-delay");
 
     @Override
     public Source open(ProviderContext context) {
@@ -120,6 +124,7 @@ public final class PolygonSourceProvider implements SourceProvider {
         o.text("feed").ifPresent(value -> builder.delayed(parseFeed(value)));
         o.duration("ping-interval").ifPresent(builder::pingInterval);
         o.duration("stream-timeout").ifPresent(builder::streamTimeout);
+        o.duration("repair-breaker-delay").ifPresent(builder::repairBreakerDelay);
         var min = o.duration("min-backoff");
         var max = o.duration("max-backoff");
         if (min.isPresent() || max.isPresent()) {

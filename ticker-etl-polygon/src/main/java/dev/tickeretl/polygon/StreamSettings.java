@@ -17,10 +17,12 @@ import java.time.Duration;
  * @param maxRepairSpan     the longest gap repaired from REST after a reconnect or at start-up
  * @param repairConcurrency REST requests repairing gaps at once (within the source's rate limit)
  * @param frameQueue        messages held between the socket and the pipeline before the socket is read no more
+ * @param repairBreakerDelay how long the REST client's circuit breaker stays open before it lets a repair through
+ *                          again (half-open); a batch run keeps it open for good, a stream must not
  */
 record StreamSettings(URI url, Duration pingInterval, Duration silenceTimeout, Duration minReconnect,
                       Duration maxReconnect, Duration stablePeriod, Duration repairLookback, Duration maxRepairSpan,
-                      int repairConcurrency, int frameQueue) {
+                      int repairConcurrency, int frameQueue, Duration repairBreakerDelay) {
 
     static final String REALTIME_URL = "wss://socket.massive.com/stocks";
     static final String DELAYED_URL = "wss://delayed.massive.com/stocks";
@@ -28,8 +30,17 @@ record StreamSettings(URI url, Duration pingInterval, Duration silenceTimeout, D
     /** Polygon re-sends a minute for up to 15 minutes: after that its last revision is final. */
     static final Duration REVISION_WINDOW = Duration.ofMinutes(15);
 
+    /**
+     * A stream runs for days, so an open breaker must not stop its repairs for long once REST is right again. 30 s:
+     * a repaired minute is at most that much later than it could be, far inside the 15-minute revision window the
+     * watermark waits out anyway, while a still-wrong upstream costs at most one half-open probe round (a few
+     * requests) per 30 s.
+     */
+    static final Duration DEFAULT_REPAIR_BREAKER_DELAY = Duration.ofSeconds(30);
+
     static StreamSettings defaults(URI url) {
         return new StreamSettings(url, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(1),
-                Duration.ofSeconds(60), Duration.ofSeconds(60), REVISION_WINDOW, Duration.ofDays(5), 8, 4_096);
+                Duration.ofSeconds(60), Duration.ofSeconds(60), REVISION_WINDOW, Duration.ofDays(5), 8, 4_096,
+                DEFAULT_REPAIR_BREAKER_DELAY);
     }
 }

@@ -87,7 +87,8 @@ class ProviderOptionsTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"base-url", "api-key", "require-key", "max-requests-per-minute", "rate-limit",
-            "retry-budget", "request-timeout", "concurrency", "page-limit", "plan", "min-backoff", "max-backoff"})
+            "retry-budget", "request-timeout", "concurrency", "page-limit", "plan", "min-backoff", "max-backoff",
+            "ws-url", "feed", "ping-interval", "stream-timeout", "repair-breaker-delay"})
     void everyDocumentedOptionIsKnown(String key) {
         // Blank counts as absent, so only the check for unknown options could reject this.
         Settings s = settings(Map.of(key, " "), Map.of("POLYGON_API_KEY", KEY));
@@ -215,6 +216,9 @@ class ProviderOptionsTest {
             "plan, fastest",
             "min-backoff, 1s",
             "max-backoff, PT0S",
+            "repair-breaker-delay, 30s",
+            "repair-breaker-delay, PT0S",
+            "repair-breaker-delay, -PT1S",
     })
     void aBadValueIsRejectedNamingItsKey(String key, String value) {
         Map<String, String> options = Map.of(key, value);
@@ -222,6 +226,23 @@ class ProviderOptionsTest {
         assertThatThrownBy(() -> open(provider(Map.of("POLYGON_API_KEY", KEY)), options))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(key + ":");
+    }
+
+    @Test
+    void aStreamsRepairBreakerDelayDefaultsToThirtySecondsAndIsReadFromItsOption() {
+        Map<String, String> env = Map.of("POLYGON_API_KEY", KEY);
+
+        StreamSettings defaults = ((PolygonSource) open(provider(env), Map.of())).streamSettings();
+        StreamSettings given = ((PolygonSource) open(provider(env), Map.of("repair-breaker-delay", "PT5S")))
+                .streamSettings();
+
+        assertThat(defaults.repairBreakerDelay()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(given.repairBreakerDelay()).isEqualTo(Duration.ofSeconds(5));
+        // The other stream settings keep their defaults.
+        assertThat(given).isEqualTo(new StreamSettings(defaults.url(), defaults.pingInterval(),
+                defaults.silenceTimeout(), defaults.minReconnect(), defaults.maxReconnect(), defaults.stablePeriod(),
+                defaults.repairLookback(), defaults.maxRepairSpan(), defaults.repairConcurrency(),
+                defaults.frameQueue(), Duration.ofSeconds(5)));
     }
 
     @Test
