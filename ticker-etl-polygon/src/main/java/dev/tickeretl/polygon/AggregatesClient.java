@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a {@link CircuitBreaker} that opens when {@value #BREAKER_THRESHOLD} attempts in a row show that the upstream
  *       is wrong rather than busy (a 200 that is not JSON, an empty 200, a 404 or a redirect on the API path, a TLS
  *       or DNS failure, or, before anything answered at all, no answer or a refused connection). An open breaker
- *       ends the whole run at once with one line, instead of every ticker retrying for its whole budget.</li>
+ *       ends the whole run at once with one line, instead of every ticker retrying for its whole budget. (A stream's
+ *       gap repairs cannot end the stream: for them it half-opens again after {@code repair-breaker-delay}.)</li>
  * </ul>
  * Every attempt, retry, rate-limit wait and breaker transition is reported to the source's observer through
  * {@link RequestMetrics} (the stream's gap repairs use this client too, so they report the same series).
@@ -161,6 +162,8 @@ final class AggregatesClient implements AutoCloseable {
     private volatile Attempt lastSilent;
 
     /**
+     * A batch run's client: an open breaker stays open (a day), since the run ends at it.
+     *
      * @throws IllegalArgumentException naming {@code rate-limit} when another running source shares the base URL and
      *                                  key with a different client-side limit
      */
@@ -168,7 +171,11 @@ final class AggregatesClient implements AutoCloseable {
         this(settings, counters, observer, Duration.ofDays(1));
     }
 
-    /** @param breakerDelay how long the breaker stays open before it lets one attempt through (tests shorten it) */
+    /**
+     * @param breakerDelay how long the breaker stays open before it lets attempts through again, half-open (one good
+     *                     answer closes it): a stream's repairs pass {@code repair-breaker-delay}, since a stream
+     *                     outlives a REST outage
+     */
     AggregatesClient(Settings settings, Counters counters, Observer observer, Duration breakerDelay) {
         this.settings = settings;
         this.counters = counters;
@@ -191,7 +198,8 @@ final class AggregatesClient implements AutoCloseable {
                 // Only evidence counts; any other outcome (even a 503) shows a server that speaks the API.
                 .handleIf((attempt, error) -> attempt != null && attempt.evidence() != Evidence.NONE)
                 .withFailureThreshold(BREAKER_THRESHOLD)
-                // Open is final for a batch: the run ends, so nothing would half-open it within the default delay.
+                // Open is final for a batch (the run ends, so nothing half-opens it within a day); a stream's
+                // repairs try again after their short delay.
                 .withDelay(breakerDelay)
                 .onOpen(e -> metrics.breaker(Metrics.BREAKER_OPEN))
                 .onHalfOpen(e -> metrics.breaker(Metrics.BREAKER_HALF_OPEN))
@@ -200,6 +208,11 @@ final class AggregatesClient implements AutoCloseable {
         metrics.breaker(Metrics.BREAKER_CLOSED);
         this.retry = buildRetryPolicy();
         this.failsafe = Failsafe.with(retry, breaker);
+    }
+
+    /** Whether the circuit breaker lets every request through (neither open nor half-open). */
+    boolean breakerClosed() {
+        return breaker.isClosed();
     }
 
     /** The one retry policy of this source (for tests). */
@@ -399,6 +412,11 @@ final class AggregatesClient implements AutoCloseable {
 
     /** One page, retried as the retry policy allows. */
     PageParser.Page fetchPage(URI uri, PageParser.Target target) throws FetchFailure, InterruptedException {
+        if (breaker.isOpen() && breaker.getRemainingDelay().compareTo(Duration.ZERO) > 0) {
+            // Refused before taking a slot of the rate limit: a slot is blocked for a window after its use, so a
+            // stream retrying into the open breaker would spend the quota the probe after the delay needs.
+            throw FetchFailure.breakerOpen(breakerReason());
+        }
         // Queueing for the first try is not retrying: the budget starts when the first attempt may go.
         RequestGate.Permit first = gate.acquire();
         waited(first);
@@ -407,7 +425,7 @@ final class AggregatesClient implements AutoCloseable {
         try {
             result = failsafe.get(ctx -> attempt(exchange, ctx));
         } catch (CircuitBreakerOpenException e) {
-            throw FetchFailure.run(breakerReason());
+            throw FetchFailure.breakerOpen(breakerReason());
         } catch (FailsafeException e) {
             if (e.getCause() instanceof InterruptedException interrupted) {
                 throw interrupted;
@@ -428,7 +446,7 @@ final class AggregatesClient implements AutoCloseable {
         }
         counters.failedRequests.incrementAndGet();
         if (breaker.isOpen()) {
-            throw FetchFailure.run(breakerReason());
+            throw FetchFailure.breakerOpen(breakerReason());
         }
         if (result instanceof Attempt.Fail fail) {
             String reason = redactor.redact(fail.reason());
