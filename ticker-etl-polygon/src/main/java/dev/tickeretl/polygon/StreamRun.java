@@ -30,6 +30,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -56,7 +58,9 @@ import org.slf4j.LoggerFactory;
  *       {@code /v2/aggs/ticker/T/range/1/minute} (unadjusted, as the feed is). The boundaries come from the
  *       stream's own timestamps, never from the local clock, so replays and the delayed feed work. Where the
  *       position is known, the fetch starts at the reconnect, open-ended, so what was missed is stored within a
- *       round trip; the first minute then closes the rest of the gap.</li>
+ *       round trip; the first minute then closes the rest of the gap. When REST answers like a wrong upstream
+ *       and its circuit breaker opens, repairs pause (one line says so) and go on after {@code repair-breaker-delay}
+ *       once REST answers right: a stream outlives such outages.</li>
  *   <li><b>Keeps a watermark</b> per ticker, {@value SourceOffset#COMPLETE_THROUGH}: every minute up to it is stored
  *       at its final revision (the feed re-sends a minute for 15 minutes; after that, on a connection that never
  *       broke, its last version is final and a minute without a bar had no trades) or confirmed by REST. It
@@ -64,8 +68,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Threads: a connector (connect, authenticate, subscribe, ping, watchdog, reconnect), the WebSocket's own listener
- * (parses messages onto the queue) and a small repair pool. Every decision about offsets, gaps and watermarks is made
- * on the pipeline's thread in {@link #poll}.
+ * (parses messages onto the queue), a small repair pool and a timer for repair retries. Every decision about offsets,
+ * gaps and watermarks is made on the pipeline's thread in {@link #poll}.
  */
 final class StreamRun {
 
@@ -93,6 +97,8 @@ final class StreamRun {
     private final Map<String, long[]> newestReceived = new ConcurrentHashMap<>();
     private final AtomicReference<String> fatal = new AtomicReference<>();
     private final ExecutorService repairs;
+    /** Waits out the pause before a failed repair is tried again, without holding a repair thread meanwhile. */
+    private final ScheduledExecutorService retryTimer;
     private final Thread connector;
     private final int run = RUNS.incrementAndGet();
     private volatile boolean closed;
@@ -105,6 +111,10 @@ final class StreamRun {
     /** The repairs of the latest connection, while some are not yet durable; null otherwise. */
     private RepairRound round;
     private long watermarkMinute = Long.MIN_VALUE;
+    /** Whether repairs stopped at REST's open circuit breaker since the last good repair (said once, not per retry). */
+    private boolean restPaused;
+    /** The tickers whose last repair the open breaker stopped: the first good answer sends them all again. */
+    private final java.util.Set<String> waitingForBreaker = new java.util.LinkedHashSet<>();
 
     StreamRun(Settings settings, StreamSettings ws, SourceRequest request, OffsetReader offsets, Counters counters,
               Observer observer) {
@@ -113,12 +123,13 @@ final class StreamRun {
         this.request = request;
         this.offsets = offsets;
         this.observer = observer;
-        this.rest = new AggregatesClient(settings, counters, observer);
+        this.rest = new AggregatesClient(settings, counters, observer, ws.repairBreakerDelay());
         this.redactor = Redactor.of(settings.apiKey());
         this.http = HttpClient.newBuilder().connectTimeout(HANDSHAKE_TIMEOUT).build();
         this.inbox = new ArrayBlockingQueue<>(ws.frameQueue());
         this.repairs = Executors.newFixedThreadPool(ws.repairConcurrency(),
                 DaemonThreads.named("polygon-repair-" + run));
+        this.retryTimer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("polygon-repair-retry-" + run));
         this.connector = DaemonThreads.thread("polygon-stream-" + run, this::connectForever);
     }
 
@@ -345,14 +356,14 @@ final class StreamRun {
                         });
                 // An open gap's answer vouches only up to its last bar: later minutes may not have ended yet.
                 long through = !open ? to : bars.stream().mapToLong(RawBar::startMs).max().orElse(from - MINUTE);
-                result = new Repaired(ticker, from, through, bars, null, open);
+                result = new Repaired(ticker, from, through, bars, null, open, false);
             } catch (FetchFailure e) {
-                result = new Repaired(ticker, from, to, List.of(), e.getMessage(), open);
+                result = new Repaired(ticker, from, to, List.of(), e.getMessage(), open, e.breakerOpen());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                result = new Repaired(ticker, from, to, List.of(), e.toString(), open);
+                result = new Repaired(ticker, from, to, List.of(), e.toString(), open, false);
             }
             try {
                 inbox.put(result);
@@ -370,17 +381,48 @@ final class StreamRun {
                 t.openFetched = false; // the retry fetches the open gap again
             }
             observer.count(Metrics.REPAIR_FAILURES, 1);
-            LOG.warn("{}: repairing {}..{} from REST failed, trying again: {}", r.ticker(),
-                    MarketTime.eastern(r.from()), MarketTime.eastern(r.to()), redactor.redact(r.error()));
-            repairs.execute(() -> {
-                try {
-                    Thread.sleep(ws.minReconnect().toMillis() * 5);
-                    inbox.put(new Retry(r.ticker()));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            long retryMillis = ws.minReconnect().toMillis() * 5;
+            if (r.breakerOpen()) {
+                waitingForBreaker.add(r.ticker());
+            }
+            if (r.breakerOpen() && restPaused) {
+                // Said when the pause began: every ticker retrying into the open breaker is not news.
+                LOG.debug("{}: repair waits for REST's circuit breaker, trying again in {} ms", r.ticker(),
+                        retryMillis);
+            } else if (r.breakerOpen()) {
+                restPaused = true;
+                LOG.warn("Polygon stream: gap repairs paused, REST's circuit breaker is open: {}. A repair is let"
+                        + " through again {} after it opened (repair-breaker-delay); repairs resume when REST answers"
+                        + " right", redactor.redact(r.error()), ws.repairBreakerDelay());
+            } else {
+                LOG.warn("{}: repairing {}..{} from REST failed, trying again: {}", r.ticker(),
+                        MarketTime.eastern(r.from()), MarketTime.eastern(r.to()), redactor.redact(r.error()));
+            }
+            try {
+                retryTimer.schedule(() -> {
+                    try {
+                        inbox.put(new Retry(r.ticker()));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, retryMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closed meanwhile: nothing to retry
+            }
             return;
+        }
+        if (restPaused && rest.breakerClosed()) {
+            // A good answer closed the breaker: the others need not wait for their retry timers (those find nothing
+            // left to do). A success that was under way before the breaker opened does not count.
+            restPaused = false;
+            LOG.info("Polygon stream: REST answers right again; gap repairs resume ({} tickers were waiting)",
+                    waitingForBreaker.size());
+            for (String waiting : waitingForBreaker) {
+                if (!waiting.equals(r.ticker())) {
+                    dispatch(tickers.get(waiting));
+                }
+            }
+            waitingForBreaker.clear();
         }
         for (RawBar b : r.bars()) {
             t.lastSeen = Math.max(t.lastSeen, b.startMs());
@@ -692,6 +734,7 @@ final class StreamRun {
             s.abort();
         }
         repairs.shutdownNow();
+        retryTimer.shutdownNow();
         rest.close();
         try {
             connector.join(5_000);
@@ -792,7 +835,8 @@ final class StreamRun {
     }
 
     /** A REST answer for [from, to]; {@code open}: asked without an end, {@code to} is its last bar. */
-    private record Repaired(String ticker, long from, long to, List<RawBar> bars, String error, boolean open) {
+    private record Repaired(String ticker, long from, long to, List<RawBar> bars, String error, boolean open,
+                            boolean breakerOpen) {
     }
 
     private record Retry(String ticker) {
