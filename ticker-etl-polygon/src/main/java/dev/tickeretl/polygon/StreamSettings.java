@@ -32,9 +32,9 @@ record StreamSettings(URI url, Duration pingInterval, Duration silenceTimeout, D
 
     /**
      * A stream runs for days, so an open breaker must not stop its repairs for long once REST is right again. 30 s:
-     * a repaired minute is at most that much later than it could be, far inside the 15-minute revision window the
-     * watermark waits out anyway, while a still-wrong upstream costs at most one half-open probe round (a few
-     * requests) per 30 s.
+     * repairs resume at most about that long (plus one retry pause) after REST recovers, well inside the 15-minute
+     * revision window the watermark waits out anyway, while a still-wrong upstream costs only one half-open probe
+     * round (a few requests) per 30 s.
      */
     static final Duration DEFAULT_REPAIR_BREAKER_DELAY = Duration.ofSeconds(30);
 
