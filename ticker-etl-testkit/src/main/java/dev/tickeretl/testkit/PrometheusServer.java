@@ -165,15 +165,21 @@ public final class PrometheusServer implements AutoCloseable {
         return api("/api/v1/rules", Map.of()).path("groups");
     }
 
-    /** POSTs {@code form} to an HTTP API endpoint; its {@code data}, or an AssertionError with the API's error. */
+    /**
+     * Asks an HTTP API endpoint: a GET without {@code form}, else a form POST (a query can be longer than a URL may be).
+     * Its {@code data}, or an AssertionError with what the API answered.
+     */
     public JsonNode api(String path, Map<String, String> form) {
         String body = form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(),
                 StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri.resolve(path)).timeout(Duration.ofSeconds(30));
+        if (!form.isEmpty()) {
+            request.header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+        }
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri.resolve(path)).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = JSON.readTree(r.body());
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = r.body().startsWith("{") ? JSON.readTree(r.body()) : JSON.nullNode();
             if (r.statusCode() != 200 || !"success".equals(json.path("status").asText())) {
                 throw new AssertionError("prometheus " + path + " answered " + r.statusCode() + ": " + r.body());
             }
