@@ -52,6 +52,26 @@ class AlertRulesTest {
     }
 
     @Test
+    void everyAlertHasASeverityASummaryAndARunbookLineAndAnEntryInMonitoringMd() throws Exception {
+        String monitoring = Files.readString(AlertRuleFiles.DIR.resolve("../monitoring.md"));
+        String alertsSection = monitoring.substring(monitoring.indexOf("## Alerts"));
+        for (JsonNode rule : AlertRuleFiles.rules()) {
+            if (!rule.has("alert")) {
+                continue;
+            }
+            String name = rule.path("alert").asText();
+            assertThat(rule.path("labels").path("severity").asText()).as(name).isIn("critical", "warning");
+            assertThat(rule.path("annotations").path("summary").asText()).as(name).isNotBlank();
+            assertThat(rule.path("annotations").path("runbook").asText()).as(name).isNotBlank().doesNotContain("\n");
+            assertThat(alertsSection).as("monitoring.md's alert table").contains("`" + name + "`");
+        }
+        Matcher documented = Pattern.compile("`(TickerEtl[A-Za-z]+)`").matcher(alertsSection);
+        while (documented.find()) {
+            assertThat(AlertRuleFiles.alertNames()).as("documented alerts exist").contains(documented.group(1));
+        }
+    }
+
+    @Test
     @Timeout(240)
     void theUnitTestsShowEveryAlertFiringAndQuietAndPass() {
         JsonNode tests = AlertRuleFiles.read(AlertRuleFiles.TESTS);
