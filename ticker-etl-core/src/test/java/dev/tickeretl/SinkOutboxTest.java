@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -115,5 +116,51 @@ class SinkOutboxTest {
                 .isSortedAccordingTo(Comparator.naturalOrder());
         assertThat(published).hasSize((int) source.delivered.get());
         assertThat(record.status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
+    @Timeout(60)
+    void aStreamsOutboxDepthGaugeGrowsWhileTheSinkIsDownAndFallsToZeroAsItDrainsWhileTheStreamRuns()
+            throws Exception {
+        List<Double> depth = new CopyOnWriteArrayList<>();
+        dev.tickeretl.spi.Observer observer = new dev.tickeretl.spi.Observer() {
+            @Override
+            public void gauge(String name, double value, String... tags) {
+                if (name.equals(dev.tickeretl.spi.Metrics.OUTBOX_PENDING)) {
+                    assertThat(tags).containsExactly(dev.tickeretl.spi.Metrics.SINK, sink.uri.toString());
+                    depth.add(value);
+                }
+            }
+        };
+        sink.down();
+        NeverEndingSource source = new NeverEndingSource(LocalDateTime.of(2025, 1, 2, 9, 30), 5);
+        RunHandle handle = TickerEtl.builder().streaming().tickers("AAPL").source(source).store(TestStorage.PROVIDER,
+                        storage.uri(), Map.of()).sink(FlakySink.PROVIDER, sink.uri, Map.of()).observer(observer)
+                .flushInterval(Duration.ofMillis(100)).shutdownHook(false).build().start();
+        try {
+            // An alert on a growing outbox needs the depth while the stream runs, not only when it ends.
+            await(() -> depth.size() >= 3 && last(depth) >= 20);
+            assertThat(depth.get(0)).as("reported from the start").isZero();
+            assertThat(depth).as("only grows while the sink is down").isSortedAccordingTo(Comparator.naturalOrder());
+            sink.up();
+            await(() -> last(depth) == 0.0);
+            assertThat(storage.list("outbox/")).isEmpty();
+        } finally {
+            handle.stop();
+            handle.result();
+        }
+    }
+
+    private static double last(List<Double> values) {
+        return values.isEmpty() ? -1 : values.get(values.size() - 1);
+    }
+
+    /** Waits (bounded: 20 s) until {@code condition} holds. */
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - giveUp).as("within 20 s").isNegative();
+            Thread.sleep(20);
+        }
     }
 }

@@ -41,6 +41,11 @@ final class SinkLink {
     volatile String lastError;
     /** Bars waiting when the run ended (set then). */
     volatile long pendingAtEnd;
+    /**
+     * Bars waiting now, as this link counts them (the outbox depth gauge, so that an alert sees a backlog grow while a
+     * stream runs, not only when it ends); counted anew from the store at the start and by {@link #pendingBars()}.
+     */
+    private long waiting;
 
     SinkLink(Sink sink, String name, DataStore store, Observer observer, String runId) {
         this.sink = sink;
@@ -52,6 +57,17 @@ final class SinkLink {
         for (String path : store.storage().list(prefix)) {
             pending.add(path.substring(0, path.lastIndexOf('/') + 1));
         }
+        if (pending.isEmpty()) {
+            changeWaiting(0); // the series exists from the start: a rule sees 0, not nothing
+        } else {
+            pendingBars();
+        }
+    }
+
+    /** Adds {@code delta} to the bars waiting and reports the depth, in one step so reports never go back in time. */
+    private synchronized void changeWaiting(long delta) {
+        waiting = Math.max(0, waiting + delta); // another process may deliver what this one counted
+        observer.gauge(Metrics.OUTBOX_PENDING, waiting, Metrics.SINK, name);
     }
 
     String name() {
@@ -128,6 +144,7 @@ final class SinkLink {
                 return false;
             }
             store.storage().delete(path);
+            changeWaiting(-bars.size());
             delivered.addAndGet(bars.size());
             observer.count(Metrics.SINK_DELIVERED, bars.size(), Metrics.SINK, name);
         }
@@ -144,6 +161,7 @@ final class SinkLink {
         String path = dir + String.format("%016d-%s.jsonl", micros, runId);
         store.storage().put(path, PartitionFile.encode(bars));
         pending.add(dir);
+        changeWaiting(bars.size());
         queued.addAndGet(bars.size());
         observer.count(Metrics.OUTBOX_QUEUED, bars.size(), Metrics.SINK, name);
     }
@@ -158,8 +176,11 @@ final class SinkLink {
         observer.count(Metrics.SINK_ERRORS, 1, Metrics.SINK, name);
     }
 
-    /** Bars waiting in the outbox now (reads every segment: for the end of a run, not for a hot path). */
-    long pendingBars() {
+    /**
+     * Bars waiting in the outbox now, counted in the store (reads every segment: for the start and the end of a run,
+     * not for a hot path).
+     */
+    synchronized long pendingBars() {
         long n = 0;
         for (String path : store.storage().list(prefix)) {
             byte[] bytes = store.storage().read(path).orElse(null);
@@ -167,6 +188,7 @@ final class SinkLink {
                 n += new String(bytes, StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).count();
             }
         }
+        waiting = n;
         observer.gauge(Metrics.OUTBOX_PENDING, n, Metrics.SINK, name);
         return n;
     }

@@ -25,6 +25,17 @@ final class CliProcess {
      * API key variables are removed unless given. Output goes to files in {@code dir}.
      */
     static Result run(Path dir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        try (Running p = start(dir, env, args)) {
+            if (!p.process.waitFor(120, TimeUnit.SECONDS)) {
+                p.process.destroyForcibly();
+                throw new AssertionError("the CLI did not end within 120 s: " + p.err());
+            }
+            return p.result();
+        }
+    }
+
+    /** Starts {@code args} as {@link #run} does, without waiting: for a command that runs until stopped. */
+    static Running start(Path dir, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m",
                 // The test class path also holds slf4j-simple: the CLI's own binding, as in its jar, without a word.
@@ -45,11 +56,50 @@ final class CliProcess {
         long n = System.nanoTime();
         Path out = dir.resolve("cli-" + n + ".out");
         Path err = dir.resolve("cli-" + n + ".err");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the CLI did not end within 120 s: " + Files.readString(err));
+        return new Running(pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start(), out, err);
+    }
+
+    /** A CLI process under way; closing it stops it as {@link #stop} does if it still runs. */
+    static final class Running implements AutoCloseable {
+        final Process process;
+        private final Path out;
+        private final Path err;
+
+        private Running(Process process, Path out, Path err) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
         }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+
+        /** Standard error so far. */
+        String err() throws IOException {
+            return Files.readString(err);
+        }
+
+        /** SIGTERM (as a service manager stops it: the CLI stops the run and flushes), then waits at most 30 s. */
+        Result stop() throws IOException, InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError("the CLI did not stop within 30 s of SIGTERM: " + err());
+            }
+            return result();
+        }
+
+        private Result result() throws IOException {
+            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (process.isAlive()) {
+                try {
+                    stop();
+                } catch (InterruptedException e) {
+                    process.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 }

@@ -14,6 +14,11 @@ import java.util.regex.Pattern;
  * a fresh CI machine starts without them. A test calls {@code DebianPackages.require("chromium", "/usr/bin/chromium")}
  * and gets the binary's path, or fails with a message that says what to install by hand and why the automatic
  * install did not work.
+ *
+ * <p>Tests run the binaries themselves, on loopback ports of their own: a package's service (Debian's
+ * {@code prometheus} starts one on port 9090) is not started by the install. Where the machine has no
+ * {@value #POLICY_RC_D} (Debian's switch that tells maintainer scripts not to start services; container images
+ * ship one), one that denies every start is in place for the install and removed after it.
  */
 public final class DebianPackages {
 
@@ -22,6 +27,11 @@ public final class DebianPackages {
     private static final long INSTALL_MINUTES = 10;
     /** Several test JVMs may install at once; apt waits this long for another's lock instead of failing. */
     private static final String LOCK_WAIT_SECONDS = "600";
+
+    /** Debian policy-rc.d(8): exit code 101 ("action forbidden") keeps invoke-rc.d from starting services. */
+    static final String POLICY_RC_D = "/usr/sbin/policy-rc.d";
+    private static final String PLACE_POLICY = "printf '#!/bin/sh\\nexit 101\\n' > " + POLICY_RC_D + " && chmod 755 "
+            + POLICY_RC_D;
 
     private static boolean updated;
 
@@ -52,8 +62,18 @@ public final class DebianPackages {
                     "update")), UPDATE_MINUTES, packageName, binary);
             updated = true;
         }
-        run(concat(sudo, List.of(aptGet.toString(), "-o", "DPkg::Lock::Timeout=" + LOCK_WAIT_SECONDS, "install",
-                "-y", "--no-install-recommends", packageName)), INSTALL_MINUTES, packageName, binary);
+        boolean placedPolicy = !Files.exists(Path.of(POLICY_RC_D));
+        if (placedPolicy) {
+            run(concat(sudo, List.of("/bin/sh", "-c", PLACE_POLICY)), 1, packageName, binary);
+        }
+        try {
+            run(concat(sudo, List.of(aptGet.toString(), "-o", "DPkg::Lock::Timeout=" + LOCK_WAIT_SECONDS, "install",
+                    "-y", "--no-install-recommends", packageName)), INSTALL_MINUTES, packageName, binary);
+        } finally {
+            if (placedPolicy) {
+                run(concat(sudo, List.of("rm", "-f", POLICY_RC_D)), 1, packageName, binary);
+            }
+        }
         if (!Files.isExecutable(path)) {
             throw new AssertionError("apt-get installed '" + packageName + "' but " + binary + " is still missing");
         }
