@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -166,6 +167,10 @@ final class BlockingHttp implements AutoCloseable {
                     throw new BoundedBody.TooLarge(maxBodyBytes, "the body");
                 }
                 body.write(buffer, 0, n);
+                // A body that trickles in never trips the socket's read timeout: the worker checks the deadline.
+                if (exchange.timedOut()) {
+                    throw new NoAnswerInTime(true);
+                }
             }
             if (!exchange.finish()) {
                 throw new NoAnswerInTime(true);
@@ -173,7 +178,8 @@ final class BlockingHttp implements AutoCloseable {
         } catch (BoundedBody.TooLarge | NoAnswerInTime e) {
             throw e;
         } catch (IOException e) {
-            throw exchange.timedOut() ? new NoAnswerInTime(true)
+            // The socket's read timeout is the request timeout: a body that stalls that long is too late too.
+            throw exchange.timedOut() || e instanceof SocketTimeoutException ? new NoAnswerInTime(true)
                     : new Truncated("the connection broke after " + body.size() + " bytes of the body ("
                             + e.getMessage() + ")", e);
         }
@@ -190,7 +196,11 @@ final class BlockingHttp implements AutoCloseable {
             LockSupport.parkNanos(this, tickNanos);
             long now = System.nanoTime();
             for (Exchange exchange : inFlight) {
-                if (now - exchange.deadline >= 0) {
+                // Only while the status and headers are awaited. Once the body is read the worker keeps the
+                // deadline itself (between reads, and the socket's read timeout): a disconnect from here would wait
+                // for the body stream's lock, which a worker reading a trickling body keeps taking back, and would
+                // hold up every other exchange's deadline meanwhile.
+                if (!exchange.headersReceived && now - exchange.deadline >= 0) {
                     exchange.expire();
                 }
             }
@@ -213,7 +223,7 @@ final class BlockingHttp implements AutoCloseable {
         final long deadline;
         volatile boolean headersReceived;
         private boolean finished;
-        private boolean expired;
+        private volatile boolean expired;
 
         Exchange(HttpURLConnection connection, long deadline) {
             this.connection = connection;
@@ -228,21 +238,28 @@ final class BlockingHttp implements AutoCloseable {
             return finished;
         }
 
-        synchronized void expire() {
-            if (!finished && !expired) {
+        void expire() {
+            synchronized (this) {
+                if (finished || expired) {
+                    return;
+                }
                 expired = true;
-                connection.disconnect();
             }
+            // Outside the lock: the worker may need it (timedOut, finish) to get out of its read.
+            connection.disconnect();
         }
 
-        synchronized boolean timedOut() {
+        boolean timedOut() {
             return expired || System.nanoTime() - deadline >= 0;
         }
 
-        synchronized void abort() {
-            if (!finished) {
-                connection.disconnect();
+        void abort() {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
             }
+            connection.disconnect();
         }
     }
 }
