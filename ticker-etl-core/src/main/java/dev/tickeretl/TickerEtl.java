@@ -363,7 +363,9 @@ public final class TickerEtl {
 
         /**
          * At most this many received bars wait in memory (default 200,000); beyond it, buffers are written at once
-         * and the source is not read until writes catch up. Bounds a run's heap whatever the source does.
+         * and the source is not read until writes catch up. Bounds a run's heap whatever the source does. A stream
+         * of minute bars also compacts at most this many (and at most 100,000) at a time, and compacts as soon as
+         * its segments hold that many, whatever {@link #compactInterval} says.
          */
         public Builder maxBufferedBars(int bars) {
             if (bars < 1) {
@@ -417,7 +419,8 @@ public final class TickerEtl {
 
         /**
          * How often a stream folds its group-committed segments of minute bars into the per-day partitions (default
-         * PT5M; and always when it stops). Readers see both meanwhile.
+         * PT5M; sooner once the segments hold 100,000 bars or {@link #maxBufferedBars}, whichever is less; and
+         * always when it stops). Readers see both meanwhile.
          */
         public Builder compactInterval(Duration interval) {
             this.compactInterval = positive("compact-interval", interval);

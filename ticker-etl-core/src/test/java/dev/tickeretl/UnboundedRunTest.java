@@ -228,6 +228,35 @@ class UnboundedRunTest {
         assertThat(handle.result().status()).isEqualTo(RunStatus.SUCCEEDED);
     }
 
+    @Test
+    @Timeout(60)
+    void aStreamCompactsOnceItsSegmentsHoldARoundOfBarsWithoutWaitingForTheInterval() throws Exception {
+        TestStorage storage = TestStorage.create();
+        FeedSource source = new FeedSource();
+        long nine30 = OPEN.atZone(MarketTime.ZONE).toInstant().toEpochMilli();
+        // A round is min(100,000, maxBufferedBars) bars: 3 here. The interval alone would wait an hour.
+        RunHandle handle = TickerEtl.builder().streaming().tickers("AAPL").source(source)
+                .store(TestStorage.PROVIDER, storage.uri(), Map.of()).flushInterval(Duration.ofMillis(50))
+                .maxBufferedBars(3).compactInterval(Duration.ofHours(1)).shutdownHook(false).build().start();
+        try {
+            for (int i = 0; i < 4; i++) {
+                source.feed.add(bars(FeedSource.AAPL, minute(nine30 + i * 60_000L, 100 + i)));
+                assertThat(source.awaitWritten(i + 1, Duration.ofSeconds(15))).as("minute %d durable", i).isTrue();
+            }
+            String partitions = "bars-unadjusted/timespan=minute/ticker=AAPL/";
+            long giveUp = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (storage.list(partitions).isEmpty() && System.nanoTime() - giveUp < 0) {
+                Thread.sleep(20);
+            }
+            assertThat(storage.list(partitions)).as("a partition written while the stream runs").hasSize(1);
+            assertThat(storage.list("state/segments/").size()).as("segments left").isLessThan(4);
+        } finally {
+            handle.stop();
+        }
+        assertThat(handle.result().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(minutes(storage, "AAPL")).extracting(Bar::volume).containsExactly(100.0, 101.0, 102.0, 103.0);
+    }
+
     /** Bars a test puts on {@link #feed}, one event at a time; records what the pipeline reports back. */
     private static final class FeedSource implements dev.tickeretl.spi.Source {
         static final dev.tickeretl.spi.SourcePartition AAPL = new dev.tickeretl.spi.SourcePartition("AAPL",

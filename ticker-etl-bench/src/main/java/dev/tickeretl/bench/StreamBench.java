@@ -150,6 +150,8 @@ public final class StreamBench {
         StringBuilder out = new StringBuilder();
         List<long[]> perBurst = new ArrayList<>();
         List<String> rows = new ArrayList<>();
+        List<long[]> spans = new ArrayList<>(); // per burst: advance, last durable (epoch ms)
+        List<Double> loads = new ArrayList<>();
         try (PolygonSimulator sim = PolygonSimulator.builder().universe(tickers).marketClock(open, 0)
                 .streamFaults(StreamFaultPlan.none()).start();
              Client client = Client.start("burst", s, sim, tickers)) {
@@ -189,12 +191,16 @@ public final class StreamBench {
                     perBurst.add(nanos);
                     measuredEvents += events;
                 }
-                rows.add(String.format(Locale.ROOT, "| %d%s | %s | %d | %d | %d | %s | %s | %s | %d |", i + 1,
-                        warmup ? " (warm-up)" : "", MarketTime.eastern(open.toEpochMilli() + i * 60_000L)
+                // The compaction column is filled in once the run's compaction timings are known; "%%s" keeps a slot.
+                rows.add(String.format(Locale.ROOT, "| %d%s | %s | %d | %d | %d | %s | %s | %s | %d | %%s | %.1f |",
+                        i + 1, warmup ? " (warm-up)" : "", MarketTime.eastern(open.toEpochMilli() + i * 60_000L)
                                 .toLocalTime(), events, nanos.length, queuedMs, ms(pct(nanos, 50)),
-                        ms(pct(nanos, 99)), ms(max(nanos)), lastDurable - t0));
+                        ms(pct(nanos, 99)), ms(max(nanos)), lastDurable - t0,
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+                spans.add(new long[] {t0, lastDurable});
                 if (!complete) {
-                    rows.add("| | **" + (events - nanos.length) + " tickers not durable within 60 s** | | | | | | | |");
+                    rows.set(rows.size() - 1, rows.get(rows.size() - 1) + "\n| | **" + (events - nanos.length)
+                            + " tickers not durable within 60 s** | | | | | | | | | |");
                 }
                 Thread.sleep(s.burstGap.toMillis());
             }
@@ -209,12 +215,22 @@ public final class StreamBench {
             out.append(String.format(Locale.ROOT, "Client: %s, knobs %s; store %s (%s)%n%n", client.jvm(),
                     s.knobs.isEmpty() ? "default" : s.knobs, client.store(), fileSystem(client.store())));
             out.append("| burst | minute (ET) | AM events | durable | advance -> queued ms | p50 ms | p99 ms | max ms "
-                    + "| advance -> last durable ms |\n|---|---|---|---|---|---|---|---|---|\n");
-            rows.forEach(r -> out.append(r).append('\n'));
-            out.append(String.format(Locale.ROOT, "| **all measured** | | | %,d | | **%s** | **%s** | **%s** | |%n%n",
+                    + "| advance -> last durable ms | compaction running | load avg (1 min) |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+            // A compaction's timing is reported when it ends: it ran from (end - duration) to end.
+            List<long[]> compactions = client.timings("ticker_etl_compaction_duration").stream()
+                    .map(t -> new long[] {t[0] - t[1] / 1_000_000, t[0]}).toList();
+            for (int r = 0; r < rows.size(); r++) {
+                long[] span = spans.get(r);
+                boolean overlapped = compactions.stream().anyMatch(c -> c[0] <= span[1] && c[1] >= span[0]);
+                out.append(String.format(Locale.ROOT, rows.get(r), overlapped ? "yes" : "no")).append('\n');
+            }
+            out.append(String.format(Locale.ROOT, "| **all measured** | | | %,d | | **%s** | **%s** | **%s** | | | |%n%n",
                     all.length, ms(pct(all, 50)), ms(pct(all, 99)), ms(max(all))));
             out.append(String.format(Locale.ROOT, "Segment writes (group commit: temp file, fsync, rename, fsync of "
                     + "the directory): %s%n", summary(client.timings("ticker_etl_segment_write_duration"))));
+            out.append(String.format(Locale.ROOT, "Compactions (segments into per-day partitions, beside the "
+                    + "stream): %s%n", summary(client.timings("ticker_etl_compaction_duration"))));
             out.append(String.format(Locale.ROOT, "Offset commits (every ticker's offset in one file): %s; heartbeats"
                             + " (the run record): %s%n", summary(client.timings("ticker_etl_offset_commit_duration")),
                     summary(client.timings("ticker_etl_heartbeat_duration"))));

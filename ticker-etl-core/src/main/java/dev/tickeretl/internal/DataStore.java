@@ -49,6 +49,8 @@ public final class DataStore implements AutoCloseable {
             new java.util.concurrent.atomic.AtomicLong();
     /** Decoded segment bars kept per store (about 60 MB at most; a few minutes of a full-market stream). */
     private static final int SEGMENT_CACHE_BARS = 250_000;
+    /** Bars one compaction round holds in memory (about 30 MB): see {@link #compact(Timespan, boolean, int)}. */
+    static final int COMPACTION_ROUND_BARS = 100_000;
 
     private final Storage storage;
     private final TradingCalendar calendar;
@@ -162,36 +164,63 @@ public final class DataStore implements AutoCloseable {
      * @return what the partition writes did
      */
     public WriteOutcome compact(Timespan timespan, boolean adjusted) {
-        List<String> segments = storage.list(StoreLayout.segmentsDirectory(timespan, adjusted));
-        if (segments.isEmpty()) {
-            return WriteOutcome.EMPTY;
-        }
-        Map<String, TreeMap<Long, Bar>> byPartition = new java.util.LinkedHashMap<>();
-        for (String segment : segments) {
-            for (Bar b : readSegment(segment)) {
-                byPartition.computeIfAbsent(StoreLayout.partitionOf(b), p -> new TreeMap<>()).put(b.startMs(), b);
-            }
-        }
-        WriteOutcome total = WriteOutcome.EMPTY;
-        for (Map.Entry<String, TreeMap<Long, Bar>> p : byPartition.entrySet()) {
-            total = total.plus(writePartition(p.getKey(), new ArrayList<>(p.getValue().values()), bars -> bars));
-        }
-        for (String segment : segments) {
-            storage.delete(segment);
-            segmentCache.remove(segment);
-        }
-        return new WriteOutcome(total.inserted(), total.updated(), total.unchanged(), total.filesWritten(),
-                total.bytesWritten(), List.of(), total.warnings());
+        return compact(timespan, adjusted, COMPACTION_ROUND_BARS);
     }
 
+    /**
+     * {@link #compact(Timespan, boolean)} in rounds of segments holding about {@code roundBars} bars: only one round
+     * is in memory, so segments left by a long stream (or a crash) never need the heap all at once. Each round's
+     * partitions are written before its segments are deleted, and rounds go oldest first, so a minute revised in a
+     * later round ends at its later revision, and a reader (which overlays the remaining segments) never misses one.
+     */
+    WriteOutcome compact(Timespan timespan, boolean adjusted, int roundBars) {
+        List<String> segments = storage.list(StoreLayout.segmentsDirectory(timespan, adjusted));
+        Totals total = new Totals();
+        int next = 0;
+        while (next < segments.size()) {
+            List<String> round = new ArrayList<>();
+            Map<String, TreeMap<Long, Bar>> byPartition = new TreeMap<>(); // partitions in path order
+            long held = 0;
+            while (next < segments.size() && (round.isEmpty() || held < roundBars)) {
+                String segment = segments.get(next++);
+                round.add(segment);
+                for (Bar b : readSegment(segment)) {
+                    byPartition.computeIfAbsent(StoreLayout.partitionOf(b), p -> new TreeMap<>()).put(b.startMs(), b);
+                    held++;
+                }
+            }
+            for (Map.Entry<String, TreeMap<Long, Bar>> p : byPartition.entrySet()) {
+                total.add(writePartition(p.getKey(), new ArrayList<>(p.getValue().values()), bars -> bars));
+            }
+            for (String segment : round) {
+                storage.delete(segment);
+                segmentCache.remove(segment);
+            }
+        }
+        return total.outcome(false);
+    }
+
+    /**
+     * One segment's bars, for compaction: from the cache when a reader decoded it already, else decoded without
+     * caching it (it is deleted right after; caching it would only evict what readers use).
+     */
     private List<Bar> readSegment(String path) {
-        Map<String, List<Bar>> byTicker = segmentBars(path);
+        Map<String, List<Bar>> byTicker = segmentCache.get(path);
         if (byTicker == null) {
-            return List.of(); // compacted and removed since the listing
+            byte[] bytes = storage.read(path).orElse(null);
+            if (bytes == null) {
+                return List.of(); // compacted and removed since the listing
+            }
+            byTicker = decodeSegment(path, bytes);
         }
         List<Bar> bars = new ArrayList<>();
         byTicker.values().forEach(bars::addAll);
         return bars;
+    }
+
+    /** For tests: bars held in the decoded-segment cache. */
+    long segmentCacheBars() {
+        return segmentCache.bars();
     }
 
     /**
@@ -199,11 +228,6 @@ public final class DataStore implements AutoCloseable {
      * (each has a unique name and is only ever deleted), so decoded ones are kept: a reader that polls one ticker's
      * minutes every second would otherwise decode every ticker's bars of every segment each time.
      */
-    /** For tests: bars held in the decoded-segment cache. */
-    long segmentCacheBars() {
-        return segmentCache.bars();
-    }
-
     private Map<String, List<Bar>> segmentBars(String path) {
         Map<String, List<Bar>> cached = segmentCache.get(path);
         if (cached != null) {
@@ -213,6 +237,12 @@ public final class DataStore implements AutoCloseable {
         if (bytes == null) {
             return null;
         }
+        Map<String, List<Bar>> byTicker = decodeSegment(path, bytes);
+        segmentCache.put(path, byTicker);
+        return byTicker;
+    }
+
+    private Map<String, List<Bar>> decodeSegment(String path, byte[] bytes) {
         // A segment holds many tickers, so no partition membership applies; order within it is arrival order.
         Map<String, List<Bar>> byTicker = new java.util.HashMap<>();
         BarLineParser fast = new BarLineParser();
@@ -234,7 +264,6 @@ public final class DataStore implements AutoCloseable {
                 byTicker.computeIfAbsent(bar.ticker(), t -> new ArrayList<>()).add(bar);
             }
         }
-        segmentCache.put(path, byTicker);
         return byTicker;
     }
 
@@ -261,6 +290,36 @@ public final class DataStore implements AutoCloseable {
             w.addAll(o.warnings);
             return new WriteOutcome(inserted + o.inserted, updated + o.updated, unchanged + o.unchanged,
                     filesWritten + o.filesWritten, bytesWritten + o.bytesWritten, c, w);
+        }
+    }
+
+    /**
+     * Adds up many writes' outcomes in place: {@link WriteOutcome#plus} copies its lists, which over thousands of
+     * partitions (a compaction, a long minute backfill) is quadratic.
+     */
+    private static final class Totals {
+        private long inserted;
+        private long updated;
+        private long unchanged;
+        private long filesWritten;
+        private long bytesWritten;
+        private final List<Bar> changed = new ArrayList<>();
+        private final List<DataQualityWarning> warnings = new ArrayList<>();
+
+        void add(WriteOutcome o) {
+            inserted += o.inserted();
+            updated += o.updated();
+            unchanged += o.unchanged();
+            filesWritten += o.filesWritten();
+            bytesWritten += o.bytesWritten();
+            changed.addAll(o.changed());
+            warnings.addAll(o.warnings());
+        }
+
+        /** @param withChanged whether the changed bars are wanted (fan-out), or only the counts */
+        WriteOutcome outcome(boolean withChanged) {
+            return new WriteOutcome(inserted, updated, unchanged, filesWritten, bytesWritten,
+                    withChanged ? changed : List.of(), warnings);
         }
     }
 
@@ -305,11 +364,11 @@ public final class DataStore implements AutoCloseable {
     }
 
     private WriteOutcome writeMinutes(Collection<Bar> incoming) {
-        WriteOutcome total = WriteOutcome.EMPTY;
+        Totals total = new Totals();
         for (Map.Entry<String, List<Bar>> p : StoreLayout.byPartition(incoming).entrySet()) {
-            total = total.plus(writePartition(p.getKey(), p.getValue(), bars -> bars));
+            total.add(writePartition(p.getKey(), p.getValue(), bars -> bars));
         }
-        return total;
+        return total.outcome(true);
     }
 
     private WriteOutcome writeDays(String ticker, boolean adjusted, Collection<Bar> incoming, PhaseTagger tagger,

@@ -19,11 +19,19 @@ import java.util.concurrent.atomic.DoubleAdder;
  */
 final class RunMetrics implements Observer {
 
+    private static final String[] SECONDS = {"_seconds_count", "_seconds_sum", "_seconds_max"};
+    private static final String[] PLAIN = {"_count", "_sum", "_max"};
+
     private final Observer next;
     private final Map<String, DoubleAdder> sums = new ConcurrentHashMap<>();
     private final Map<String, Double> values = new ConcurrentHashMap<>();
     /** Gauges with a ticker tag: key without the ticker, then the current value per ticker. */
     private final Map<String, Map<String, Double>> perTicker = new ConcurrentHashMap<>();
+    /**
+     * Summary keys of measurements whose only tag is the ticker (or none), by name and suffix: a stream reports
+     * several per ticker and burst, and building and hashing a new key string each time was a fifth of its loop.
+     */
+    private final Map<String, Map<String, String>> plainKeys = new ConcurrentHashMap<>();
 
     RunMetrics(Observer next) {
         this.next = next;
@@ -32,7 +40,7 @@ final class RunMetrics implements Observer {
     @Override
     public void count(String name, long amount, String... tags) {
         next.count(name, amount, tags);
-        add(key(name + "_total", tags), amount);
+        add(key(name, "_total", tags), amount);
     }
 
     @Override
@@ -40,28 +48,29 @@ final class RunMetrics implements Observer {
         next.gauge(name, value, tags);
         String ticker = tickerOf(tags);
         if (ticker == null) {
-            values.put(key(name, tags), value);
+            values.put(key(name, "", tags), value);
         } else {
-            perTicker.computeIfAbsent(key(name, tags), k -> new ConcurrentHashMap<>()).put(ticker, value);
+            perTicker.computeIfAbsent(key(name, "", tags), k -> new ConcurrentHashMap<>()).put(ticker, value);
         }
     }
 
     @Override
     public void time(String name, Duration duration, String... tags) {
         next.time(name, duration, tags);
-        summarise(name + "_seconds", duration.toNanos() / 1e9, tags);
+        summarise(name, SECONDS, duration.toNanos() / 1e9, tags);
     }
 
     @Override
     public void record(String name, double amount, String... tags) {
         next.record(name, amount, tags);
-        summarise(name, amount, tags);
+        summarise(name, PLAIN, amount, tags);
     }
 
-    private void summarise(String name, double amount, String... tags) {
-        add(key(name + "_count", tags), 1);
-        add(key(name + "_sum", tags), amount);
-        values.merge(key(name + "_max", tags), amount, Math::max);
+    /** @param suffixes count, sum and max: constants, so their hashes are computed once */
+    private void summarise(String name, String[] suffixes, double amount, String... tags) {
+        add(key(name, suffixes[0], tags), 1);
+        add(key(name, suffixes[1], tags), amount);
+        values.merge(key(name, suffixes[2], tags), amount, Math::max);
     }
 
     private void add(String key, double amount) {
@@ -86,7 +95,15 @@ final class RunMetrics implements Observer {
         return null;
     }
 
-    /** {@code name{k="v",..}} without the ticker tag. */
+    /** {@code name+suffix{k="v",..}} without the ticker tag. */
+    private String key(String name, String suffix, String... tags) {
+        if (tags.length == 0 || tags.length == 2 && Metrics.TICKER.equals(tags[0])) {
+            return plainKeys.computeIfAbsent(name, n -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(suffix, x -> name + x);
+        }
+        return key(name + suffix, tags);
+    }
+
     private static String key(String name, String... tags) {
         StringBuilder b = null;
         for (int i = 0; i + 1 < tags.length; i += 2) {

@@ -83,11 +83,61 @@ class DataStoreSegmentsTest {
         assertThat(reader.segmentCacheBars()).as("compacted segments are dropped from the cache").isZero();
     }
 
+    @Test
+    void compactionFoldsOneRoundOfSegmentsAtATimeOldestFirstSoALaterRevisionWinsAndNothingIsCached() {
+        MemoryStorage memory = MemoryStorage.create();
+        DataStore writer = new DataStore(memory, TradingCalendar.nyse());
+        writer.appendSegment(Timespan.MINUTE, false, List.of(minute("AAPL", 9, 30), minute("MSFT", 9, 30)), "r1");
+        writer.appendSegment(Timespan.MINUTE, false, List.of(minute("AAPL", 9, 31), minute("MSFT", 9, 31)), "r1");
+        writer.appendSegment(Timespan.MINUTE, false, List.of(minute("AAPL", 9, 30, 12.5), minute("MSFT", 9, 32)),
+                "r1");
+        List<String> segments = memory.list(StoreLayout.segmentsDirectory(Timespan.MINUTE, false));
+
+        List<String> steps = new ArrayList<>();
+        DataStore[] compactor = new DataStore[1];
+        compactor[0] = new DataStore(new Forwarding(memory) {
+            @Override
+            public Optional<byte[]> read(String path) {
+                if (segments.contains(path)) {
+                    steps.add("read " + segments.indexOf(path));
+                }
+                return super.read(path);
+            }
+
+            @Override
+            public boolean update(String path, UnaryOperator<byte[]> change) {
+                steps.add("write " + path.replaceAll(".*ticker=([A-Z]+)/.*", "$1") + " cached "
+                        + compactor[0].segmentCacheBars());
+                return super.update(path, change);
+            }
+
+            @Override
+            public void delete(String path) {
+                steps.add("delete " + segments.indexOf(path));
+                super.delete(path);
+            }
+        }, TradingCalendar.nyse());
+
+        compactor[0].compact(Timespan.MINUTE, false, 3); // a round: segments until they hold 3 bars or more
+
+        assertThat(steps).containsExactly(
+                "read 0", "read 1", "write AAPL cached 0", "write MSFT cached 0", "delete 0", "delete 1",
+                "read 2", "write AAPL cached 0", "write MSFT cached 0", "delete 2");
+        assertThat(writer.read("AAPL", Timespan.MINUTE, false, DAY, DAY)).extracting(Bar::close)
+                .containsExactly(12.5, 10.5);
+        assertThat(writer.read("MSFT", Timespan.MINUTE, false, DAY, DAY)).hasSize(3);
+        assertThat(memory.list(StoreLayout.segmentsDirectory(Timespan.MINUTE, false))).isEmpty();
+    }
+
     private static Bar minute(String ticker, int hour, int minute) {
+        return minute(ticker, hour, minute, 10.5);
+    }
+
+    private static Bar minute(String ticker, int hour, int minute, double close) {
         ZonedDateTime start = LocalDateTime.of(DAY, java.time.LocalTime.of(hour, minute)).atZone(MarketTime.ZONE);
         long startMs = start.toInstant().toEpochMilli();
-        return new Bar(ticker, Timespan.MINUTE, DAY, startMs, start.toOffsetDateTime(), start.toInstant(), 10, 11, 9,
-                10.5, 1_000, null, null, false, null, null, Bar.SCHEMA_VERSION);
+        return new Bar(ticker, Timespan.MINUTE, DAY, startMs, start.toOffsetDateTime(), start.toInstant(), 10, 13, 9,
+                close, 1_000, null, null, false, null, null, Bar.SCHEMA_VERSION);
     }
 
     /** Passes everything to another storage; tests override what they watch or delay. */

@@ -455,8 +455,7 @@ final class StreamRun {
             }
         }
         long[] seen = newestReceived.get(partition.ticker());
-        Long minute = parse(offset.get("last_minute")) == Long.MIN_VALUE ? null : parse(offset.get("last_minute"));
-        if (seen != null && minute != null && seen[0] == minute) {
+        if (seen != null && seen[0] != Long.MIN_VALUE && seen[0] == parse(offset.get("last_minute"))) {
             observer.time(Metrics.RECEIVE_TO_DURABLE, Duration.ofNanos(System.nanoTime() - seen[1]));
             newestReceived.remove(partition.ticker(), seen);
         }
