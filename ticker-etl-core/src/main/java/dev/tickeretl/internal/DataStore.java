@@ -153,7 +153,7 @@ public final class DataStore implements AutoCloseable {
         String path = StoreLayout.segmentsDirectory(timespan, adjusted) + String.format("%016d-%s.jsonl", micros,
                 StoreLayout.requireSafeRunId(runId));
         byte[] bytes = PartitionFile.encode(bars);
-        storage.put(path, bytes);
+        storage.create(path, bytes); // a name of its own: no lock, nothing left behind when compaction deletes it
         return new WriteOutcome(0, 0, 0, 1, bytes.length, bars, List.of());
     }
 

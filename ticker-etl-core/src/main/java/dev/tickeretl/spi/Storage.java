@@ -47,6 +47,16 @@ public interface Storage extends AutoCloseable {
     void put(String path, byte[] bytes);
 
     /**
+     * Writes a new object, durably and atomically, under a name that no other writer uses and that is never updated,
+     * only read and at last deleted (a stream's segment: thousands a day). A backend may skip what it does to
+     * serialise writers of one name (the file store then takes no lock and leaves no lock file behind). By default
+     * the same as {@link #put}.
+     */
+    default void create(String path, byte[] bytes) {
+        put(path, bytes);
+    }
+
+    /**
      * Atomically replaces the object at {@code path} with {@code change} applied to its current content (null when
      * there is none). When {@code change} returns null or the very array it was given, nothing is written. The
      * function may be called more than once (after losing a race to another writer), so it must have no side

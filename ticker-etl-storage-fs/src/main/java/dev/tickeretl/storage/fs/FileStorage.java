@@ -153,6 +153,28 @@ final class FileStorage implements Storage {
         }
     }
 
+    /**
+     * Temp file, fsync, rename, like {@link #put}, but without the file's lock: the name is this writer's alone and
+     * never updated, and a lock file per segment would pile up (thousands a day) and slow every listing.
+     */
+    @Override
+    public void create(String path, byte[] bytes) {
+        Path file = resolve(path);
+        checkWritable(file);
+        Path dir = file.getParent();
+        try {
+            boolean newDirectory = createDirectories(dir);
+            replaceAtomically(file, bytes);
+            if (newDirectory) {
+                syncAncestors(dir);
+            }
+        } catch (IOException e) {
+            throw failure("cannot write " + file, e);
+        } catch (UncheckedIOException e) {
+            throw failure("cannot write " + file, e.getCause());
+        }
+    }
+
     @Override
     public void delete(String path) {
         Path file = resolve(path);
@@ -161,8 +183,19 @@ final class FileStorage implements Storage {
         if (!Files.isDirectory(dir)) {
             return;
         }
+        Path lockFile = dir.resolve("." + file.getFileName() + LOCK_SUFFIX);
+        // Every put or update of a name creates its lock file first; a name without one was made by create, which
+        // nobody updates: delete it without making a lock file that would outlive it.
+        if (!Files.exists(lockFile)) {
+            try {
+                Files.deleteIfExists(file);
+                return;
+            } catch (IOException e) {
+                throw failure("cannot delete " + file, e);
+            }
+        }
         // Under the file's lock: an update that read the old content must not publish it after this delete.
-        try (PartitionLock lock = PartitionLock.acquire(dir.resolve("." + file.getFileName() + LOCK_SUFFIX))) {
+        try (PartitionLock lock = PartitionLock.acquire(lockFile)) {
             Files.deleteIfExists(file);
         } catch (NoSuchFileException e) {
             // The directory went away meanwhile: nothing to delete.

@@ -352,4 +352,26 @@ class FileStoreTest {
                         "brief"),
                 RunRecord.Totals.ZERO, RequestStats.NONE, Map.of(), Map.of(), Map.of(), List.of(), null);
     }
+
+    @Test
+    void aStreamsSegmentsLeaveNoFileBehindOnceCompactedNotEvenALockFile() throws IOException {
+        for (int minute = 0; minute < 20; minute++) {
+            store.appendSegment(Timespan.MINUTE, false, List.of(TestBars.untagged(TestBars.withAdjusted(
+                    TestBars.minute("AAPL", LocalDateTime.of(2024, 1, 2, 9, 30 + minute)), false))), "run-1");
+        }
+        Path segments = root.resolve(StoreLayout.segmentsDirectory(Timespan.MINUTE, false));
+        try (Stream<Path> files = Files.list(segments)) {
+            assertThat(files.map(p -> p.getFileName().toString())).hasSize(20).noneMatch(n -> n.startsWith("."));
+        }
+
+        store.compact(Timespan.MINUTE, false);
+
+        // A lock file per segment would pile up by the thousand a day, and every segment write scans the directory.
+        try (Stream<Path> files = Files.list(segments)) {
+            assertThat(files).isEmpty();
+        }
+        assertThat(store.read("AAPL", Timespan.MINUTE, false, LocalDate.of(2024, 1, 2), LocalDate.of(2024, 1, 2)))
+                .hasSize(20);
+    }
+
 }
