@@ -430,7 +430,8 @@ final class StreamRun {
         t.repaired(r.from(), r.to());
         observer.count(Metrics.REPAIRED_MINUTES, r.bars().size());
         if (!r.bars().isEmpty()) {
-            LOG.info("{}: repaired {} minutes of {}..{} from REST", r.ticker(), r.bars().size(),
+            // DEBUG: a reconnect of thousands of tickers repairs each; one INFO line sums the round up.
+            LOG.debug("{}: repaired {} minutes of {}..{} from REST", r.ticker(), r.bars().size(),
                     MarketTime.eastern(r.from()), MarketTime.eastern(r.to()));
         }
         t.advanceWatermark(watermarkMinute);
