@@ -2,6 +2,7 @@ package dev.tickeretl.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -27,7 +28,8 @@ public final class JsonCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     // Each reader and writer introspects its type when made (tens of ms in a fresh JVM), so each is made on first
-    // use: `runs` needs only the run reader, and an ingest whose bars all take BarLines never needs the bar writer.
+    // use: `runs` needs none (RunRecordDecoder reads run records from the tree), and an ingest whose bars all take
+    // BarLines never needs the bar writer.
     private static final class BarWriter {
         static final ObjectWriter INSTANCE = MAPPER.writerFor(Bar.class);
     }
@@ -40,6 +42,7 @@ public final class JsonCodec {
         static final ObjectWriter INSTANCE = MAPPER.writerFor(RunRecord.class).withDefaultPrettyPrinter();
     }
 
+    /** Only for records that are not of the written form: the others take {@link RunRecordDecoder}. */
     private static final class RunReader {
         static final ObjectReader INSTANCE = MAPPER.readerFor(RunRecord.class);
     }
@@ -140,7 +143,29 @@ public final class JsonCodec {
         }
     }
 
+    /**
+     * Parses a run record.
+     *
+     * @throws UncheckedIOException "not a run record: ..." when it is not JSON or not a run record
+     */
     public static RunRecord parseRun(byte[] json) {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a run record: " + e.getMessage(), e);
+        }
+        try {
+            return RunRecordDecoder.decode(tree);
+        } catch (RuntimeException e) {
+            // Not of the written form (a coercible value, or no run record at all): the databind reader decides,
+            // so such a record reads, or fails, exactly as it always did. Only this path pays for its introspection.
+            return parseRunWithDatabind(json);
+        }
+    }
+
+    /** The reference decoding of a run record, which {@link RunRecordDecoder} reproduces for what we write. */
+    static RunRecord parseRunWithDatabind(byte[] json) {
         try {
             return RunReader.INSTANCE.readValue(json);
         } catch (IOException e) {
