@@ -1,11 +1,18 @@
 package dev.tickeretl.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tickeretl.RequestStats;
 import dev.tickeretl.RunRecord;
 import dev.tickeretl.RunStatus;
 import dev.tickeretl.Severity;
 import dev.tickeretl.Timespan;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -16,9 +23,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Reads a run record from Jackson's tree by hand. The databind reader introspects {@link RunRecord} and its nested
- * records when first used, 60-80 ms of a fresh JVM that `runs` would spend on its first record; walking the tree
- * costs about a millisecond.
+ * Reads a run record by hand, from a tree built with jackson-core's parser alone. The databind reader introspects
+ * {@link RunRecord} and its nested records when first used, and the mapper itself is slow to make: together about
+ * 100 ms of a fresh JVM that `runs` would spend on its first record. Walking the tree costs about a millisecond.
  *
  * <p>It reads exactly what the writer writes, records written before a field existed (missing and null fields get
  * what databind gives them: null, 0, false, and then the records' own defaults) and ignores unknown fields, as the
@@ -35,7 +42,69 @@ final class RunRecordDecoder {
         }
     }
 
+    // Only jackson-core's parser: an ObjectMapper's first construction (its default date format's locale and time
+    // zone data) costs tens of ms of a fresh JVM, which `runs` would otherwise pay for its first record.
+    private static final JsonFactory JSON = new JsonFactory();
+
     private RunRecordDecoder() {
+    }
+
+    /**
+     * One JSON value as a tree, as {@code ObjectMapper.readTree} builds it for what run records hold (later copies
+     * of a repeated field replace earlier ones; what follows the value is not read).
+     *
+     * @throws IOException when it is not JSON (parseRun then lets databind report it, in its words)
+     */
+    static JsonNode readTree(byte[] json) throws IOException {
+        try (JsonParser p = JSON.createParser(json)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw new NotPlain("(empty)");
+            }
+            return value(p, first);
+        }
+    }
+
+    private static JsonNode value(JsonParser p, JsonToken token) throws IOException {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        switch (token) {
+            case START_OBJECT: {
+                ObjectNode o = nodes.objectNode();
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                    String name = p.currentName();
+                    o.replace(name, value(p, p.nextToken()));
+                }
+                return o;
+            }
+            case START_ARRAY: {
+                ArrayNode a = nodes.arrayNode();
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    a.add(value(p, t));
+                }
+                return a;
+            }
+            case VALUE_STRING:
+                return nodes.textNode(p.getText());
+            case VALUE_NUMBER_INT:
+                switch (p.getNumberType()) {
+                    case INT:
+                        return nodes.numberNode(p.getIntValue());
+                    case LONG:
+                        return nodes.numberNode(p.getLongValue());
+                    default:
+                        return nodes.numberNode(p.getBigIntegerValue());
+                }
+            case VALUE_NUMBER_FLOAT:
+                return nodes.numberNode(p.getDoubleValue());
+            case VALUE_TRUE:
+                return nodes.booleanNode(true);
+            case VALUE_FALSE:
+                return nodes.booleanNode(false);
+            case VALUE_NULL:
+                return nodes.nullNode();
+            default:
+                throw new NotPlain(String.valueOf(token));
+        }
     }
 
     /**
