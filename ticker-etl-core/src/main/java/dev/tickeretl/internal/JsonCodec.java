@@ -19,29 +19,34 @@ import java.nio.charset.StandardCharsets;
  */
 public final class JsonCodec {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            // Keep -04:00 / -05:00 as written: the default would rewrite offsets to UTC on read.
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    // Made on first use: constructing an ObjectMapper costs tens of ms of a fresh JVM (its default date format loads
+    // locale and time-zone data), and `runs` reads run records without it (RunRecordDecoder).
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                // Keep -04:00 / -05:00 as written: the default would rewrite offsets to UTC on read.
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
 
     // Each reader and writer introspects its type when made (tens of ms in a fresh JVM), so each is made on first
-    // use: `runs` needs only the run reader, and an ingest whose bars all take BarLines never needs the bar writer.
+    // use: an ingest whose bars all take BarLines never needs the bar writer.
     private static final class BarWriter {
-        static final ObjectWriter INSTANCE = MAPPER.writerFor(Bar.class);
+        static final ObjectWriter INSTANCE = Mapper.INSTANCE.writerFor(Bar.class);
     }
 
     private static final class BarReader {
-        static final ObjectReader INSTANCE = MAPPER.readerFor(Bar.class);
+        static final ObjectReader INSTANCE = Mapper.INSTANCE.readerFor(Bar.class);
     }
 
     private static final class RunWriter {
-        static final ObjectWriter INSTANCE = MAPPER.writerFor(RunRecord.class).withDefaultPrettyPrinter();
+        static final ObjectWriter INSTANCE = Mapper.INSTANCE.writerFor(RunRecord.class).withDefaultPrettyPrinter();
     }
 
+    /** Only for records that are not of the written form: the others take {@link RunRecordDecoder}. */
     private static final class RunReader {
-        static final ObjectReader INSTANCE = MAPPER.readerFor(RunRecord.class);
+        static final ObjectReader INSTANCE = Mapper.INSTANCE.readerFor(RunRecord.class);
     }
 
     /** A daily bar's line is about 330 characters. */
@@ -53,7 +58,7 @@ public final class JsonCodec {
     /** Any value (the offsets file) as compact JSON. */
     static byte[] toJsonBytes(Object value) {
         try {
-            return MAPPER.writeValueAsBytes(value);
+            return Mapper.INSTANCE.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
         }
@@ -61,7 +66,7 @@ public final class JsonCodec {
 
     /** Reads {@code json} as a {@code type}. */
     public static <T> T read(byte[] json, Class<T> type) throws IOException {
-        return MAPPER.readValue(json, type);
+        return Mapper.INSTANCE.readValue(json, type);
     }
 
     /** One bar as a single JSON line, without the newline. */
@@ -114,18 +119,19 @@ public final class JsonCodec {
 
     /** One line as a JSON tree. @throws IOException when it is not JSON */
     public static com.fasterxml.jackson.databind.JsonNode readTree(String line) throws IOException {
-        return MAPPER.readTree(line);
+        return Mapper.INSTANCE.readTree(line);
     }
 
     /** A JSON object as a bar. @throws IOException when it is not one */
     public static Bar treeToBar(com.fasterxml.jackson.databind.JsonNode tree) throws IOException {
-        return MAPPER.treeToValue(tree, Bar.class);
+        return Mapper.INSTANCE.treeToValue(tree, Bar.class);
     }
 
     /** Run records as one compact JSON array, for APIs. */
     public static byte[] toJsonArray(java.util.List<RunRecord> runs) {
         try {
-            return MAPPER.writerFor(MAPPER.getTypeFactory().constructCollectionType(java.util.List.class,
+            ObjectMapper mapper = Mapper.INSTANCE;
+            return mapper.writerFor(mapper.getTypeFactory().constructCollectionType(java.util.List.class,
                     RunRecord.class)).writeValueAsBytes(runs);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise run records", e);
@@ -140,7 +146,24 @@ public final class JsonCodec {
         }
     }
 
+    /**
+     * Parses a run record.
+     *
+     * @throws UncheckedIOException "not a run record: ..." when it is not JSON or not a run record
+     */
     public static RunRecord parseRun(byte[] json) {
+        try {
+            return RunRecordDecoder.decode(RunRecordDecoder.readTree(json));
+        } catch (IOException | RuntimeException e) {
+            // Not of the written form (a coercible value, damaged JSON, no run record at all): the databind reader
+            // decides, so such a record reads, or fails, exactly as it always did. Only this path pays for the
+            // mapper and its introspection of RunRecord.
+            return parseRunWithDatabind(json);
+        }
+    }
+
+    /** The reference decoding of a run record, which {@link RunRecordDecoder} reproduces for what we write. */
+    static RunRecord parseRunWithDatabind(byte[] json) {
         try {
             return RunReader.INSTANCE.readValue(json);
         } catch (IOException e) {
