@@ -18,13 +18,9 @@ import dev.tickeretl.spi.TickerRange;
 import dev.tickeretl.testkit.kafka.KafkaBroker;
 import dev.tickeretl.simulator.PolygonSimulator;
 import dev.tickeretl.simulator.SimulatedBar;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -97,7 +93,7 @@ public final class KafkaSinkBench {
                 }
             }
         } finally {
-            deleteTree(work);
+            BenchData.deleteTree(work);
         }
     }
 
@@ -205,25 +201,6 @@ public final class KafkaSinkBench {
         if (!condition) {
             throw new IllegalStateException(message);
         }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     /**

@@ -14,7 +14,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,7 +95,7 @@ public final class StreamBench {
             ok &= r.met();
         }
         if (!s.keep) {
-            deleteTree(s.work);
+            BenchData.deleteTree(s.work);
         }
         System.exit(ok ? 0 : 1);
     }
@@ -497,7 +496,7 @@ public final class StreamBench {
 
         static Client start(String name, Settings s, PolygonSimulator sim, List<String> tickers) throws IOException {
             Path store = s.work.resolve(name + "-store");
-            deleteTree(store);
+            BenchData.deleteTree(store);
             Path tickersFile = s.work.resolve(name + "-tickers.txt");
             Files.write(tickersFile, tickers);
             Path log = s.work.resolve(name + "-client.log");
@@ -785,18 +784,5 @@ public final class StreamBench {
         return String.format(Locale.ROOT, "Machine: %d cores, load average %.1f at the start; %s %s; work directory "
                         + "%s (%s)", Runtime.getRuntime().availableProcessors(), load, System.getProperty("java.vm.name"),
                 Runtime.version(), work, fileSystem(work));
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
