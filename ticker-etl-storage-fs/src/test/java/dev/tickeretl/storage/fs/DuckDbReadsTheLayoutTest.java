@@ -219,7 +219,7 @@ class DuckDbReadsTheLayoutTest {
         return String.valueOf(bars.stream().filter(b -> b.tradingDate().getYear() == year).count());
     }
 
-    /** The query docs/monitoring.md gives for trending run records; {@code %s} is the store root. */
+    /** A DuckDB query for trending run records; {@code %s} is the store root. */
     static final String RUNS = "SELECT run_id, status, duration_ms, totals.failed_tickers AS failed, "
             + "requests.rate_limited AS limited FROM read_json('%s/runs/*.json') ORDER BY run_id DESC";
 
