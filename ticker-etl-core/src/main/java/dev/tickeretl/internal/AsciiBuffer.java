@@ -1,5 +1,8 @@
 package dev.tickeretl.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -8,13 +11,24 @@ import java.util.Arrays;
  * checks, no char-to-byte pass) and with a fast {@code double} writer. Writing a bar was dominated by Jackson's
  * reflection, {@code DateTimeFormatter} and JDK 17's {@code Double.toString}; this class replaces the last two.
  * The {@code ascii} methods do not check their input: callers pass ASCII only.
+ *
+ * <p>The number writers are static kernels over a byte array and a position: a caller that reserved room for a
+ * whole line (the bar writer) keeps the position in a local variable, which the JIT holds in a register, instead of
+ * loading and storing this object's fields and checking capacity for every piece.
  */
 public final class AsciiBuffer {
 
-    private static final long[] POW10 = {1L, 10L, 100L, 1_000L, 10_000L};
-    private static final double[] POW10_D = {1.0, 10.0, 100.0, 1_000.0, 10_000.0};
-    private static final long MAX_PLAIN_DIGITS_EXCLUSIVE = 10_000_000_000L;
+    /**
+     * The room a number writer needs: its longest output ({@code Double.toString}: 24, {@code Long.toString}: 20)
+     * and the eight bytes past the end that a digit store may overwrite.
+     */
+    static final int MAX_NUMBER_LENGTH = 32;
+    /** Eight '0' bytes: added to eight digit values 0..9, one per byte, it makes their ASCII. */
+    private static final long ZEROS = 0x3030_3030_3030_3030L;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private static final double TWO_TO_53 = 9_007_199_254_740_992.0;
+    private static final long MAX_PLAIN_DIGITS_EXCLUSIVE = 10_000_000_000L;
     /** DIGIT_LIMITS[n] = 10^n: a value of n digits lies below it. */
     private static final long[] DIGIT_LIMITS = new long[19];
     /** The tens and the ones digit of 0..99. */
@@ -59,22 +73,30 @@ public final class AsciiBuffer {
         return this;
     }
 
+    /** The backing array, for a kernel writer that has {@link #reserve reserved} its room. */
+    byte[] array() {
+        return bytes;
+    }
+
+    /** Takes the bytes a kernel writer put into {@link #array()} up to {@code newSize}. */
+    void advanceTo(int newSize) {
+        if (newSize < size || newSize > bytes.length) {
+            throw new IllegalArgumentException("newSize: " + newSize + " is outside " + size + ".." + bytes.length);
+        }
+        size = newSize;
+    }
+
     /** An ASCII string (every char below 0x80), unchecked. */
     public AsciiBuffer ascii(String s) {
-        int n = s.length();
-        reserve(n);
-        for (int i = 0; i < n; i++) {
-            bytes[size + i] = (byte) s.charAt(i);
-        }
-        size += n;
+        reserve(s.length());
+        size = ascii(bytes, size, s);
         return this;
     }
 
     /** Pre-encoded ASCII bytes, such as a line's constant parts. */
     public AsciiBuffer ascii(byte[] ascii) {
         reserve(ascii.length);
-        System.arraycopy(ascii, 0, bytes, size, ascii.length);
-        size += ascii.length;
+        size = put(bytes, size, ascii);
         return this;
     }
 
@@ -86,71 +108,27 @@ public final class AsciiBuffer {
 
     /** Any string, as UTF-8. */
     public AsciiBuffer utf8(String s) {
-        byte[] encoded = s.getBytes(StandardCharsets.UTF_8);
-        reserve(encoded.length);
-        System.arraycopy(encoded, 0, bytes, size, encoded.length);
-        size += encoded.length;
-        return this;
+        return ascii(s.getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code value} in decimal, as {@link Long#toString(long)}. */
     public AsciiBuffer decimal(long value) {
-        if (value < 0) {
-            if (value == Long.MIN_VALUE) {
-                return ascii(Long.toString(value));
-            }
-            ascii('-');
-            value = -value;
-        }
-        int digits = digitCount(value);
-        reserve(digits);
-        int pos = size + digits;
-        // Two digits per division, from a table: the division, not the store, is what costs; int division where
-        // the value fits (start_ms needs one long round), as Long.getChars does.
-        while (value > Integer.MAX_VALUE) {
-            long q = value / 100;
-            int r = (int) (value - q * 100);
-            bytes[--pos] = DIGIT_ONES[r];
-            bytes[--pos] = DIGIT_TENS[r];
-            value = q;
-        }
-        int v = (int) value;
-        while (v >= 100) {
-            int q = v / 100;
-            int r = v - q * 100;
-            bytes[--pos] = DIGIT_ONES[r];
-            bytes[--pos] = DIGIT_TENS[r];
-            v = q;
-        }
-        if (v >= 10) {
-            bytes[--pos] = DIGIT_ONES[v];
-            bytes[--pos] = DIGIT_TENS[v];
-        } else {
-            bytes[--pos] = (byte) ('0' + v);
-        }
-        size += digits;
+        reserve(MAX_NUMBER_LENGTH);
+        size = decimal(bytes, size, value);
         return this;
-    }
-
-    /** The number of decimal digits of {@code value >= 0}, from its bit length (log10(2) ~ 1233 / 4096). */
-    private static int digitCount(long value) {
-        int guess = ((64 - Long.numberOfLeadingZeros(value | 1)) * 1233) >>> 12;
-        return Math.max(1, guess + (value >= DIGIT_LIMITS[guess] ? 1 : 0));
     }
 
     /** Exactly two digits, for 0..99. */
     public AsciiBuffer twoDigits(int value) {
         reserve(2);
-        bytes[size++] = (byte) ('0' + value / 10);
-        bytes[size++] = (byte) ('0' + value % 10);
+        size = twoDigits(bytes, size, value);
         return this;
     }
 
     /** {@code value} exactly as {@link Double#toString(double)} writes it. */
     public AsciiBuffer decimal(double value) {
-        if (!shortDecimal(value)) {
-            ascii(Double.toString(value));
-        }
+        reserve(MAX_NUMBER_LENGTH);
+        size = decimal(bytes, size, value);
         return this;
     }
 
@@ -179,105 +157,13 @@ public final class AsciiBuffer {
      * @return false, with nothing written, for any value outside the domain
      */
     public boolean shortDecimal(double value) {
-        if (value >= 0.001 && value < 10_000_000.0) {
-            return plainDecimal(value);
-        }
-        if (value >= 10_000_000.0 && value < TWO_TO_53) {
-            long whole = (long) value;
-            if (value == (double) whole) {
-                scientific(whole, exponentOf(whole));
-                return true;
-            }
-            return value < 10_000_000_000.0 && scientificFraction(value, whole);
-        }
-        if (value >= 0.0001 && value < 0.001) {
-            long ticks = (long) Math.rint(value * 10_000.0);
-            if (ticks / 10_000.0 == value) {
-                ascii((char) ('0' + ticks)).ascii(".0E-4");
-                return true;
-            }
+        reserve(MAX_NUMBER_LENGTH);
+        int end = shortDecimal(bytes, size, value);
+        if (end < 0) {
             return false;
         }
-        if (Double.doubleToRawLongBits(value) == 0L) { // +0.0 only; -0.0 prints "-0.0"
-            ascii("0.0");
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * The shortest {@code m / 10^k}, {@code k >= fromK}, that reads back as {@code value}, packed as
-     * {@code m << 3 | k}; -1 when none has {@code k <= 4} and {@code m < maxExclusive}.
-     */
-    private static long shortestScaled(double value, int fromK, long maxExclusive) {
-        for (int k = fromK; k < POW10.length; k++) {
-            long m = (long) Math.rint(value * POW10_D[k]);
-            if (m >= maxExclusive) {
-                return -1;
-            }
-            // m and 10^k are exact doubles, so the division is the correctly rounded m / 10^k: exactly the double
-            // that parsing the decimal m / 10^k yields. The first k that reads back is the shortest form.
-            if (m / POW10_D[k] == value) {
-                return m << 3 | k;
-            }
-        }
-        return -1;
-    }
-
-    private boolean plainDecimal(double value) {
-        long packed = shortestScaled(value, 0, MAX_PLAIN_DIGITS_EXCLUSIVE);
-        if (packed < 0) {
-            return false;
-        }
-        long m = packed >>> 3;
-        int k = (int) (packed & 7);
-        // value is within half an ulp of m / 10^k, and that is at least 10^-k from any other integer, so truncating
-        // value gives the integer part of m / 10^k (no division by a variable needed).
-        long whole = (long) value;
-        decimal(whole).ascii('.');
-        if (k == 0) {
-            ascii('0');
-        } else {
-            long fraction = m - whole * POW10[k];
-            for (long digit = POW10[k] / 10; digit > fraction && digit > 1; digit /= 10) {
-                ascii('0');
-            }
-            decimal(fraction);
-        }
+        size = end;
         return true;
-    }
-
-    private boolean scientificFraction(double value, long whole) {
-        long packed = shortestScaled(value, 1, 1L << 60);
-        if (packed < 0) {
-            return false;
-        }
-        // As in plainDecimal, whole is the integer part of m / 10^k, so it sets the exponent.
-        scientific(packed >>> 3, exponentOf(whole));
-        return true;
-    }
-
-    private static int exponentOf(long whole) {
-        return digitCount(whole) - 1;
-    }
-
-    /** {@code d.dddE<exponent>}: the digits of {@code digits} without trailing zeros, at least two. */
-    private void scientific(long digits, int exponent) {
-        long significant = digits;
-        while (significant % 10 == 0) {
-            significant /= 10;
-        }
-        int start = size;
-        decimal(significant); // its first digit goes before the point
-        int count = size - start;
-        reserve(2);
-        System.arraycopy(bytes, start + 1, bytes, start + 2, count - 1);
-        bytes[start + 1] = '.';
-        size++;
-        if (count == 1) {
-            ascii('0');
-        }
-        ascii('E').decimal(exponent);
     }
 
     /** The bytes written so far as a string; meaningful when only {@code ascii} methods wrote. */
@@ -288,5 +174,204 @@ public final class AsciiBuffer {
     /** A copy of the bytes written so far. */
     public byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
+    }
+
+    // The kernels: each writes at b[p..] (the caller has made room) and returns the position after what it wrote.
+
+    static int put(byte[] b, int p, byte[] ascii) {
+        System.arraycopy(ascii, 0, b, p, ascii.length);
+        return p + ascii.length;
+    }
+
+    static int ascii(byte[] b, int p, String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            b[p + i] = (byte) s.charAt(i);
+        }
+        return p + n;
+    }
+
+    /** Exactly two digits, for 0..99. */
+    static int twoDigits(byte[] b, int p, int value) {
+        b[p] = DIGIT_TENS[value];
+        b[p + 1] = DIGIT_ONES[value];
+        return p + 2;
+    }
+
+    /** {@code value} as {@link Long#toString(long)} writes it. */
+    static int decimal(byte[] b, int p, long value) {
+        if (value < 0) {
+            if (value == Long.MIN_VALUE) {
+                return ascii(b, p, Long.toString(value));
+            }
+            b[p++] = '-';
+            value = -value;
+        }
+        return digits(b, p, value);
+    }
+
+    /** {@code value} as {@link Double#toString(double)} writes it. */
+    static int decimal(byte[] b, int p, double value) {
+        int end = shortDecimal(b, p, value);
+        return end >= 0 ? end : ascii(b, p, Double.toString(value));
+    }
+
+    /** See {@link #shortDecimal(double)}; returns -1, with nothing written, outside its domain. */
+    static int shortDecimal(byte[] b, int p, double value) {
+        if (value >= 0.001 && value < 10_000_000.0) {
+            // As in shortestScaled: if any m / 10^k, k <= 4, reads back as value, then m4 = rint(value * 10^4) does,
+            // and the shortest form is m4's digits without the trailing zeros of its last four.
+            long m4 = (long) Math.rint(value * 10_000.0);
+            return m4 / 10_000.0 == value ? plain(b, p, m4) : -1;
+        }
+        if (value >= 10_000_000.0 && value < TWO_TO_53) {
+            long whole = (long) value;
+            if (value == (double) whole) {
+                return scientific(b, p, whole, digitCount(whole) - 1);
+            }
+            if (value >= 10_000_000_000.0) {
+                return -1;
+            }
+            long packed = shortestScaled(value, 1, 1L << 60);
+            // value is within half an ulp of m / 10^k, and that is at least 10^-k from any other integer, so the
+            // truncated value is the integer part of m / 10^k and sets the exponent.
+            return packed < 0 ? -1 : scientific(b, p, packed >>> 3, digitCount(whole) - 1);
+        }
+        if (value >= 0.0001 && value < 0.001) {
+            long ticks = (long) Math.rint(value * 10_000.0);
+            if (ticks / 10_000.0 != value) {
+                return -1;
+            }
+            b[p] = (byte) ('0' + ticks);
+            b[p + 1] = '.';
+            b[p + 2] = '0';
+            b[p + 3] = 'E';
+            b[p + 4] = '-';
+            b[p + 5] = '4';
+            return p + 6;
+        }
+        if (Double.doubleToRawLongBits(value) == 0L) { // +0.0 only; -0.0 prints "-0.0"
+            b[p] = '0';
+            b[p + 1] = '.';
+            b[p + 2] = '0';
+            return p + 3;
+        }
+        return -1;
+    }
+
+    /**
+     * The shortest {@code m / 10^k}, {@code fromK <= k <= 4}, that reads back as {@code value}, packed as
+     * {@code m << 3 | k}; -1 when none has {@code k <= 4} and {@code m < maxExclusive}. Callers pass values below
+     * 10^10, whose rounding errors scaled by 10^4 stay far below one half.
+     */
+    private static long shortestScaled(double value, int fromK, long maxExclusive) {
+        // One candidate decides it: if m / 10^k reads back for some k <= 4, then rounding value * 10^4 gives
+        // exactly m * 10^(4-k) (the scaled rounding errors stay below one half), and that reads back too. So the
+        // shortest form is that candidate without its trailing zeros, and one division checks it; trying k = 0..4
+        // in turn cost up to five.
+        long m = (long) Math.rint(value * 10_000.0);
+        // m and 10^4 are exact doubles, so the division is the correctly rounded m / 10^4: exactly the double that
+        // parsing the decimal m / 10^4 yields.
+        if (m / 10_000.0 != value) {
+            return -1;
+        }
+        int k = 4;
+        while (k > fromK && m % 10 == 0) {
+            m /= 10;
+            k--;
+        }
+        return m < maxExclusive ? m << 3 | k : -1;
+    }
+
+    /**
+     * {@code m4 / 10^4} (below 10^11) in plain notation as {@link Double#toString(double)} writes it: the integer
+     * part, the point, then the four fraction digits without trailing zeros, but at least one ({@code 5.0}). No
+     * branch depends on the digits: the digits are made eight at a time ({@link #eightDigits}), stored eight bytes
+     * at a time, and the point goes in by storing the fraction digits again one place further on.
+     *
+     * @return -1 when the shortest form would have ten or more significant digits (outside the checked domain)
+     */
+    private static int plain(byte[] b, int p, long m4) {
+        long fraction; // the fraction's four digit values in bytes 4..7
+        int point;
+        if (m4 < 100_000_000L) {
+            fraction = eightDigits((int) m4);
+            // Leading zero digits are the low bytes; keep the last integer digit (0.5, not .5).
+            int leadingZeros = Math.min(3, Long.numberOfTrailingZeros(fraction) >>> 3);
+            LONGS.set(b, p, (fraction + ZEROS) >>> (leadingZeros << 3));
+            point = p + 4 - leadingZeros;
+        } else {
+            long high = m4 / 100_000_000L;
+            fraction = eightDigits((int) (m4 - high * 100_000_000L));
+            if (m4 >= MAX_PLAIN_DIGITS_EXCLUSIVE && (fraction >>> 56) != 0) {
+                return -1;
+            }
+            int q = small(b, p, (int) high);
+            LONGS.set(b, q, fraction + ZEROS);
+            point = q + 4;
+        }
+        // Trailing zero digits are the high bytes; the fraction is bytes 4..7, so at most four of them.
+        int fractionDigits = 4 - Math.min(4, Long.numberOfLeadingZeros(fraction) >>> 3);
+        LONGS.set(b, point + 1, (fraction + ZEROS) >>> 32);
+        b[point] = '.';
+        return point + 1 + Math.max(1, fractionDigits);
+    }
+
+    /** {@code d.dddE<exponent>}: the digits of {@code digits} without trailing zeros, at least two. */
+    private static int scientific(byte[] b, int p, long digits, int exponent) {
+        long significant = digits;
+        while (significant % 10 == 0) {
+            significant /= 10;
+        }
+        // The digits from p + 1 on, then the first moved down before the point.
+        int end = digits(b, p + 1, significant);
+        b[p] = b[p + 1];
+        b[p + 1] = '.';
+        if (end == p + 2) {
+            b[end++] = '0';
+        }
+        b[end++] = 'E';
+        return decimal(b, end, exponent);
+    }
+
+    /** The digits of {@code value >= 0}, without leading zeros. */
+    private static int digits(byte[] b, int p, long value) {
+        if (value < 100_000_000L) {
+            return small(b, p, (int) value);
+        }
+        long high = value / 100_000_000L;
+        int q = digits(b, p, high);
+        LONGS.set(b, q, eightDigits((int) (value - high * 100_000_000L)) + ZEROS);
+        return q + 8;
+    }
+
+    /** The digits of {@code 0 <= value < 10^8}, without leading zeros: one eight-byte store. */
+    private static int small(byte[] b, int p, int value) {
+        long digits = eightDigits(value);
+        int leadingZeros = Math.min(7, Long.numberOfTrailingZeros(digits) >>> 3);
+        LONGS.set(b, p, (digits + ZEROS) >>> (leadingZeros << 3));
+        return p + 8 - leadingZeros;
+    }
+
+    /**
+     * The eight decimal digits of {@code 0 <= value < 10^8}, zero-padded, as byte values 0..9 in a long, the first
+     * digit in the lowest byte (the order a little-endian store puts them in memory). SIMD within a register: the
+     * value is split into halves of four digits, each half into pairs, each pair into digits, all lanes of a step
+     * with one multiplication; {@code x * 10486 >>> 20} is {@code x / 100} for {@code x < 10^4} and
+     * {@code x * 103 >>> 10} is {@code x / 10} for {@code x < 100}, and no lane's product reaches the next lane.
+     */
+    private static long eightDigits(int value) {
+        long high = value / 10_000;
+        long halves = high | (value - high * 10_000) << 32; // 32-bit lanes, each below 10^4
+        long hundreds = ((halves * 10_486) >>> 20) & 0x0000_007F_0000_007FL;
+        long pairs = hundreds | (halves - 100 * hundreds) << 16; // 16-bit lanes, each below 100
+        long tens = ((pairs * 103) >>> 10) & 0x000F_000F_000F_000FL;
+        return tens | (pairs - 10 * tens) << 8;
+    }
+
+    /** The number of decimal digits of {@code value >= 0}, from its bit length (log10(2) ~ 1233 / 4096). */
+    private static int digitCount(long value) {
+        int guess = ((64 - Long.numberOfLeadingZeros(value | 1)) * 1233) >>> 12;
+        return Math.max(1, guess + (value >= DIGIT_LIMITS[guess] ? 1 : 0));
     }
 }

@@ -11,6 +11,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.function.Function;
 
+import static dev.tickeretl.internal.AsciiBuffer.ascii;
+import static dev.tickeretl.internal.AsciiBuffer.decimal;
+import static dev.tickeretl.internal.AsciiBuffer.put;
+import static dev.tickeretl.internal.AsciiBuffer.twoDigits;
+
 /**
  * Writes a bar's JSON line without Jackson's reflection and {@code DateTimeFormatter}s, which made up most of the
  * per-bar cost. It produces exactly the bytes the Jackson writer in {@link JsonCodec} produces (property tests
@@ -20,28 +25,37 @@ import java.util.function.Function;
 final class BarLines {
 
     // The constant parts of a line, in field order (the order of Bar's @JsonPropertyOrder).
-    private static final byte[] TICKER = ascii("{\"ticker\":\"");
-    private static final byte[] TIMESPAN = ascii("\",\"timespan\":\"");
-    private static final byte[] TRADING_DATE = ascii("\",\"trading_date\":\"");
-    private static final byte[] START_MS = ascii("\",\"start_ms\":");
-    private static final byte[] START_ET = ascii(",\"start_et\":\"");
-    private static final byte[] START_UTC = ascii("\",\"start_utc\":\"");
-    private static final byte[] OPEN = ascii("Z\",\"open\":");
-    private static final byte[] HIGH = ascii(",\"high\":");
-    private static final byte[] LOW = ascii(",\"low\":");
-    private static final byte[] CLOSE = ascii(",\"close\":");
-    private static final byte[] VOLUME = ascii(",\"volume\":");
-    private static final byte[] VWAP = ascii(",\"vwap\":");
-    private static final byte[] TRANSACTIONS = ascii(",\"transactions\":");
-    private static final byte[] ADJUSTED_TRUE = ascii(",\"adjusted\":true,\"prior_volume\":");
-    private static final byte[] ADJUSTED_FALSE = ascii(",\"adjusted\":false,\"prior_volume\":");
-    private static final byte[] PHASE = ascii(",\"phase\":\"");
-    private static final byte[] PHASE_NULL = ascii(",\"phase\":null");
-    private static final byte[] QUOTE = ascii("\"");
-    private static final byte[] SCHEMA_VERSION = ascii(",\"schema_version\":");
-    private static final byte[] NULL = ascii("null");
+    private static final byte[] TICKER = encode("{\"ticker\":\"");
+    private static final byte[] TIMESPAN = encode("\",\"timespan\":\"");
+    private static final byte[] TRADING_DATE = encode("\",\"trading_date\":\"");
+    private static final byte[] START_MS = encode("\",\"start_ms\":");
+    private static final byte[] START_ET = encode(",\"start_et\":\"");
+    private static final byte[] START_UTC = encode("\",\"start_utc\":\"");
+    private static final byte[] OPEN = encode("Z\",\"open\":");
+    private static final byte[] HIGH = encode(",\"high\":");
+    private static final byte[] LOW = encode(",\"low\":");
+    private static final byte[] CLOSE = encode(",\"close\":");
+    private static final byte[] VOLUME = encode(",\"volume\":");
+    private static final byte[] VWAP = encode(",\"vwap\":");
+    private static final byte[] TRANSACTIONS = encode(",\"transactions\":");
+    private static final byte[] ADJUSTED_TRUE = encode(",\"adjusted\":true,\"prior_volume\":");
+    private static final byte[] ADJUSTED_FALSE = encode(",\"adjusted\":false,\"prior_volume\":");
+    private static final byte[] PHASE = encode(",\"phase\":\"");
+    private static final byte[] PHASE_NULL = encode(",\"phase\":null");
+    private static final byte[] QUOTE = encode("\"");
+    private static final byte[] SCHEMA_VERSION = encode(",\"schema_version\":");
+    private static final byte[] NULL = encode("null");
     private static final byte[][] TIMESPANS = labels(Timespan.values(), Timespan::wireName);
     private static final byte[][] PHASES = labels(Phase.values(), Phase::label);
+
+    /**
+     * The longest a line can be besides its ticker: the constant parts, the dates and times, and ten numbers at
+     * their longest.
+     */
+    private static final int MAX_FIXED_LENGTH = TICKER.length + TIMESPAN.length + 8 + TRADING_DATE.length + 10
+            + START_MS.length + START_ET.length + 25 + START_UTC.length + 19 + OPEN.length + HIGH.length + LOW.length
+            + CLOSE.length + VOLUME.length + VWAP.length + TRANSACTIONS.length + ADJUSTED_FALSE.length
+            + PHASE.length + 8 + SCHEMA_VERSION.length + 1 + 10 * AsciiBuffer.MAX_NUMBER_LENGTH;
 
     private static final long FIRST_SECOND = -30_610_224_000L; // 1000-01-01T00:00:00Z
     private static final long LAST_SECOND = 253_402_300_799L; // 9999-12-31T23:59:59Z
@@ -58,66 +72,82 @@ final class BarLines {
         if (!handles(bar)) {
             return false;
         }
+        // Room for the longest line first, then every piece written at a local position: no capacity check and
+        // no field update per piece (the kernels' reason to exist).
+        String ticker = bar.ticker();
+        out.reserve(MAX_FIXED_LENGTH + ticker.length());
+        byte[] b = out.array();
+        int p = put(b, out.size(), TICKER);
+        p = plainTicker(b, p, ticker);
+        if (p < 0) {
+            return false; // nothing taken: out's size is unchanged
+        }
         OffsetDateTime et = bar.startEt();
         LocalDate date = bar.tradingDate();
         LocalDateTime utc = LocalDateTime.ofEpochSecond(bar.startUtc().getEpochSecond(), 0, ZoneOffset.UTC);
-        out.ascii(TICKER).ascii(bar.ticker()).ascii(TIMESPAN).ascii(TIMESPANS[bar.timespan().ordinal()])
-                .ascii(TRADING_DATE);
-        date(out, date.getYear(), date.getMonthValue(), date.getDayOfMonth());
-        out.ascii(START_MS).decimal(bar.startMs()).ascii(START_ET);
-        dateTime(out, et.getYear(), et.getMonthValue(), et.getDayOfMonth(), et.getHour(), et.getMinute(),
-                et.getSecond());
-        offset(out, et.getOffset().getTotalSeconds());
-        out.ascii(START_UTC);
-        dateTime(out, utc.getYear(), utc.getMonthValue(), utc.getDayOfMonth(), utc.getHour(), utc.getMinute(),
-                utc.getSecond());
-        out.ascii(OPEN).decimal(bar.open())
-                .ascii(HIGH).decimal(bar.high())
-                .ascii(LOW).decimal(bar.low())
-                .ascii(CLOSE).decimal(bar.close())
-                .ascii(VOLUME).decimal(bar.volume())
-                .ascii(VWAP);
-        if (bar.vwap() == null) {
-            out.ascii(NULL);
-        } else {
-            out.decimal(bar.vwap().doubleValue());
-        }
-        out.ascii(TRANSACTIONS);
-        if (bar.transactions() == null) {
-            out.ascii(NULL);
-        } else {
-            out.decimal(bar.transactions().longValue());
-        }
-        out.ascii(bar.adjusted() ? ADJUSTED_TRUE : ADJUSTED_FALSE);
-        if (bar.priorVolume() == null) {
-            out.ascii(NULL);
-        } else {
-            out.decimal(bar.priorVolume().doubleValue());
-        }
+        p = put(b, p, TIMESPAN);
+        p = put(b, p, TIMESPANS[bar.timespan().ordinal()]);
+        p = put(b, p, TRADING_DATE);
+        int datePos = p;
+        p = date(b, p, date.getYear(), date.getMonthValue(), date.getDayOfMonth());
+        p = put(b, p, START_MS);
+        p = decimal(b, p, bar.startMs());
+        p = put(b, p, START_ET);
+        // The three dates of a bar are nearly always one day: copy the first instead of formatting it again.
+        int etDatePos = p;
+        p = sameDate(date, et.getYear(), et.getMonthValue(), et.getDayOfMonth()) ? copyDate(b, datePos, p)
+                : date(b, p, et.getYear(), et.getMonthValue(), et.getDayOfMonth());
+        p = time(b, p, et.getHour(), et.getMinute(), et.getSecond());
+        p = offset(b, p, et.getOffset().getTotalSeconds());
+        p = put(b, p, START_UTC);
+        p = sameDate(et.toLocalDate(), utc.getYear(), utc.getMonthValue(), utc.getDayOfMonth())
+                ? copyDate(b, etDatePos, p) : date(b, p, utc.getYear(), utc.getMonthValue(), utc.getDayOfMonth());
+        p = time(b, p, utc.getHour(), utc.getMinute(), utc.getSecond());
+        p = put(b, p, OPEN);
+        p = decimal(b, p, bar.open());
+        p = put(b, p, HIGH);
+        p = decimal(b, p, bar.high());
+        p = put(b, p, LOW);
+        p = decimal(b, p, bar.low());
+        p = put(b, p, CLOSE);
+        p = decimal(b, p, bar.close());
+        p = put(b, p, VOLUME);
+        p = decimal(b, p, bar.volume());
+        p = put(b, p, VWAP);
+        p = bar.vwap() == null ? put(b, p, NULL) : decimal(b, p, bar.vwap().doubleValue());
+        p = put(b, p, TRANSACTIONS);
+        p = bar.transactions() == null ? put(b, p, NULL) : decimal(b, p, bar.transactions().longValue());
+        p = put(b, p, bar.adjusted() ? ADJUSTED_TRUE : ADJUSTED_FALSE);
+        p = bar.priorVolume() == null ? put(b, p, NULL) : decimal(b, p, bar.priorVolume().doubleValue());
         if (bar.phase() == null) {
-            out.ascii(PHASE_NULL);
+            p = put(b, p, PHASE_NULL);
         } else {
-            out.ascii(PHASE).ascii(PHASES[bar.phase().ordinal()]).ascii(QUOTE);
+            p = put(b, p, PHASE);
+            p = put(b, p, PHASES[bar.phase().ordinal()]);
+            b[p++] = '"';
         }
-        out.ascii(SCHEMA_VERSION).decimal(bar.schemaVersion()).ascii('}');
+        p = put(b, p, SCHEMA_VERSION);
+        p = decimal(b, p, bar.schemaVersion());
+        b[p++] = '}';
+        out.advanceTo(p);
         return true;
     }
 
-    private static byte[] ascii(String s) {
+    private static byte[] encode(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static <E extends Enum<E>> byte[][] labels(E[] values, Function<E, String> label) {
         byte[][] encoded = new byte[values.length][];
         for (E e : values) {
-            encoded[e.ordinal()] = ascii(label.apply(e));
+            encoded[e.ordinal()] = encode(label.apply(e));
         }
         return encoded;
     }
 
     /** Whether this writer's output for {@code bar} is certain to equal Jackson's. */
     private static boolean handles(Bar bar) {
-        if (!plain(bar.ticker()) || !Double.isFinite(bar.open()) || !Double.isFinite(bar.high())
+        if (!Double.isFinite(bar.open()) || !Double.isFinite(bar.high())
                 || !Double.isFinite(bar.low()) || !Double.isFinite(bar.close()) || !Double.isFinite(bar.volume())
                 || (bar.vwap() != null && !Double.isFinite(bar.vwap()))
                 || (bar.priorVolume() != null && !Double.isFinite(bar.priorVolume()))) {
@@ -131,37 +161,64 @@ final class BarLines {
                 && utc.getEpochSecond() >= FIRST_SECOND && utc.getEpochSecond() <= LAST_SECOND;
     }
 
-    /** Printable ASCII without the two characters JSON strings escape. */
-    private static boolean plain(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+    /**
+     * Writes {@code ticker} if it is printable ASCII without the two characters JSON strings escape (then Jackson
+     * writes it as it is); -1 otherwise. Checking while copying reads each char once.
+     */
+    private static int plainTicker(byte[] b, int p, String ticker) {
+        int n = ticker.length();
+        for (int i = 0; i < n; i++) {
+            char c = ticker.charAt(i);
             if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-                return false;
+                return -1;
             }
+            b[p + i] = (byte) c;
         }
-        return true;
+        return p + n;
     }
 
     private static boolean fourDigitYear(int year) {
         return year >= 1000 && year <= 9999;
     }
 
-    private static void date(AsciiBuffer out, int year, int month, int day) {
-        out.twoDigits(year / 100).twoDigits(year % 100).ascii('-').twoDigits(month).ascii('-').twoDigits(day);
+    private static int date(byte[] b, int p, int year, int month, int day) {
+        p = twoDigits(b, p, year / 100);
+        p = twoDigits(b, p, year % 100);
+        b[p] = '-';
+        p = twoDigits(b, p + 1, month);
+        b[p] = '-';
+        return twoDigits(b, p + 1, day);
     }
 
-    private static void dateTime(AsciiBuffer out, int year, int month, int day, int hour, int minute, int second) {
-        date(out, year, month, day);
-        out.ascii('T').twoDigits(hour).ascii(':').twoDigits(minute).ascii(':').twoDigits(second);
+    private static boolean sameDate(LocalDate date, int year, int month, int day) {
+        return date.getDayOfMonth() == day && date.getMonthValue() == month && date.getYear() == year;
+    }
+
+    /** The ten bytes of a date already written at {@code from}. */
+    private static int copyDate(byte[] b, int from, int p) {
+        System.arraycopy(b, from, b, p, 10);
+        return p + 10;
+    }
+
+    private static int time(byte[] b, int p, int hour, int minute, int second) {
+        b[p] = 'T';
+        p = twoDigits(b, p + 1, hour);
+        b[p] = ':';
+        p = twoDigits(b, p + 1, minute);
+        b[p] = ':';
+        return twoDigits(b, p + 1, second);
     }
 
     /** The offset as {@code DateTimeFormatter.ISO_OFFSET_DATE_TIME} prints whole minutes: Z or +HH:MM. */
-    private static void offset(AsciiBuffer out, int totalSeconds) {
+    private static int offset(byte[] b, int p, int totalSeconds) {
         if (totalSeconds == 0) {
-            out.ascii('Z');
-            return;
+            b[p] = 'Z';
+            return p + 1;
         }
         int abs = Math.abs(totalSeconds);
-        out.ascii(totalSeconds < 0 ? '-' : '+').twoDigits(abs / 3600).ascii(':').twoDigits(abs / 60 % 60);
+        b[p] = (byte) (totalSeconds < 0 ? '-' : '+');
+        p = twoDigits(b, p + 1, abs / 3600);
+        b[p] = ':';
+        return twoDigits(b, p + 1, abs / 60 % 60);
     }
 }

@@ -69,9 +69,23 @@ public final class JsonCodec {
         return Mapper.INSTANCE.readValue(json, type);
     }
 
+    /**
+     * Each thread's buffer for {@link #toJson(Bar)}: a new one per line cost as much as writing the line (the
+     * allocation, its zeroing, and growing it to the writer's worst-case room).
+     */
+    private static final ThreadLocal<AsciiBuffer> LINE = ThreadLocal.withInitial(() -> new AsciiBuffer(1024));
+    /** Longer tickers get a buffer of their own, so that no thread keeps a large one. */
+    private static final int SHARED_LINE_MAX_TICKER = 64;
+
     /** One bar as a single JSON line, without the newline. */
     public static String toJson(Bar bar) {
-        AsciiBuffer line = new AsciiBuffer(LINE_CAPACITY);
+        AsciiBuffer line;
+        if (bar.ticker().length() <= SHARED_LINE_MAX_TICKER) {
+            line = LINE.get();
+            line.truncate(0);
+        } else {
+            line = new AsciiBuffer(LINE_CAPACITY + bar.ticker().length() * 2);
+        }
         if (BarLines.append(bar, line)) {
             return line.toAsciiString();
         }

@@ -42,6 +42,37 @@ class BarLinesProperties {
     }
 
     @Property(tries = 300)
+    void aBarLeftToJacksonLeavesTheBufferAsItWas(@ForAll("realisticBars") Bar bar,
+            @ForAll("tickersJacksonMustWrite") String ticker) {
+        AsciiBuffer out = new AsciiBuffer(16).ascii("earlier line\n");
+        Bar odd = new Bar(ticker, bar.timespan(), bar.tradingDate(), bar.startMs(), bar.startEt(), bar.startUtc(),
+                bar.open(), bar.high(), bar.low(), bar.close(), bar.volume(), bar.vwap(), bar.transactions(),
+                bar.adjusted(), bar.priorVolume(), bar.phase(), bar.schemaVersion());
+
+        assertThat(BarLines.append(odd, out)).isFalse();
+        assertThat(out.toAsciiString()).isEqualTo("earlier line\n");
+        assertThat(BarLines.append(bar, out)).isTrue();
+        assertThat(out.toAsciiString()).isEqualTo("earlier line\n" + JsonCodec.toJsonWithJackson(bar));
+    }
+
+    @Property(tries = 200)
+    void linesOfLongTickersMatchJacksonToo(@ForAll("realisticBars") Bar bar,
+            @ForAll @net.jqwik.api.constraints.IntRange(min = 60, max = 3000) int length) {
+        Bar wide = new Bar("W".repeat(length), bar.timespan(), bar.tradingDate(), bar.startMs(), bar.startEt(),
+                bar.startUtc(), bar.open(), bar.high(), bar.low(), bar.close(), bar.volume(), bar.vwap(),
+                bar.transactions(), bar.adjusted(), bar.priorVolume(), bar.phase(), bar.schemaVersion());
+
+        assertThat(JsonCodec.toJson(wide)).isEqualTo(JsonCodec.toJsonWithJackson(wide));
+        assertThat(JsonCodec.toJson(bar)).isEqualTo(JsonCodec.toJsonWithJackson(bar));
+    }
+
+    @Provide
+    Arbitrary<String> tickersJacksonMustWrite() {
+        Arbitrary<Character> odd = Arbitraries.of('"', '\\', '\u0000', '\u001f', '\u007f', '\u00c4', '\u2028');
+        return Combinators.combine(symbols(), odd, symbols()).as((a, c, b) -> a + c + b);
+    }
+
+    @Property(tries = 300)
     void partitionFilesAreTheJacksonLinesJoinedByNewlines(@ForAll @Size(max = 20) List<@net.jqwik.api.From(
             "anyBars") Bar> bars) {
         StringBuilder expected = new StringBuilder();
