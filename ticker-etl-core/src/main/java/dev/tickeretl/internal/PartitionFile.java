@@ -80,6 +80,16 @@ public final class PartitionFile {
             return null;
         }
 
+        /**
+         * Whether every bar that belongs here (see {@link #mismatch}) has a trading date in [from, to]: the whole
+         * year of a day partition, or the date of a minute partition, lies inside.
+         */
+        public boolean within(LocalDate from, LocalDate to) {
+            LocalDate first = date != null ? date : LocalDate.of(year, 1, 1);
+            LocalDate last = date != null ? date : LocalDate.of(year, 12, 31);
+            return !first.isBefore(from) && !last.isAfter(to);
+        }
+
         /** Why {@code bar} does not belong here, or null when it does. */
         public String mismatch(Bar bar) {
             if (!bar.ticker().equals(ticker)) {
