@@ -3,12 +3,14 @@ package dev.tickeretl.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tickeretl.Bar;
+import dev.tickeretl.MarketTime;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -74,6 +76,76 @@ class BarLineParserProperties {
         } else {
             assertThat(actual).isEqualTo(expected);
         }
+    }
+
+    /**
+     * Field names are compared in 8-byte (or 4-byte) chunks, the last overlapping: a wrong byte anywhere in a line,
+     * in any chunk of any name, leaves the line to Jackson unless Jackson reads the same bar.
+     */
+    @Property(tries = 40)
+    void aLineWithAnyOneByteChangedIsReadAsJacksonReadsItOrLeftToJackson(@ForAll("realisticBars") Bar bar) {
+        byte[] line = JsonCodec.toJson(bar).getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < line.length; i++) {
+            for (byte replacement : new byte[]{(byte) (line[i] ^ 0x01), (byte) (line[i] ^ 0x20), 'x', ' ', '"'}) {
+                if (replacement == line[i]) {
+                    continue;
+                }
+                byte[] changed = line.clone();
+                changed[i] = replacement;
+                assertSameAsJackson(new String(changed, StandardCharsets.ISO_8859_1));
+            }
+        }
+    }
+
+    @Example
+    void aChangedByteInEachChunkOfEveryFieldNameLeavesTheLineToJackson() {
+        String line = JsonCodec.toJson(BARS.realisticBars().filter(b -> b.vwap() != null && b.transactions() != null
+                && b.priorVolume() != null).sample());
+        for (String name : List.of("ticker", "timespan", "trading_date", "start_ms", "start_et", "start_utc", "open",
+                "high", "low", "close", "volume", "vwap", "transactions", "adjusted", "prior_volume", "phase",
+                "schema_version")) {
+            int at = line.indexOf("\"" + name + "\":");
+            assertThat(at).as(name).isPositive();
+            // The first and the last byte of the name with its quotes and colon, and one in the middle.
+            for (int offset : new int[]{0, (name.length() + 3) / 2, name.length() + 2}) {
+                StringBuilder changed = new StringBuilder(line);
+                changed.setCharAt(at + offset, changed.charAt(at + offset) == 'q' ? 'r' : 'q');
+                assertThat(parseFast(changed.toString())).as(changed.toString()).isNull();
+            }
+        }
+    }
+
+    /**
+     * One parser reads line after line and reuses the last ticker, date and offset it read: a ticker that is a
+     * prefix or an extension of the last one, or a date or offset that differs in one digit, is still read as
+     * Jackson reads it.
+     */
+    @Property(tries = 300)
+    void aParserReadingLineAfterLineReadsEachAsJackson(@ForAll("similarBars") List<Bar> bars) {
+        BarLineParser parser = new BarLineParser();
+        for (Bar bar : bars) {
+            String line = JsonCodec.toJson(bar);
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            assertThat(parser.parse(bytes, 0, bytes.length)).as(line).isEqualTo(JsonCodec.parseBar(line))
+                    .isEqualTo(bar);
+        }
+    }
+
+    /** Bars whose tickers, dates and offsets come from small sets of near neighbours, so lines repeat them. */
+    @Provide
+    Arbitrary<List<Bar>> similarBars() {
+        Arbitrary<String> tickers = Arbitraries.of("", "A", "AA", "AAP", "AAPL", "AAPLX", "BAPL", "AAPM", "BRK.A");
+        Arbitrary<Long> starts = Arbitraries.of(LocalDate.of(2024, 3, 8), LocalDate.of(2024, 3, 9),
+                        LocalDate.of(2024, 3, 11), LocalDate.of(2024, 11, 1), LocalDate.of(2014, 3, 11),
+                        LocalDate.of(2024, 2, 29), LocalDate.of(2023, 3, 11))
+                .flatMap(day -> Arbitraries.of(0L, 4 * 3_600_000L, 9 * 3_600_000L + 30 * 60_000L)
+                        .map(t -> MarketTime.startOfDayMs(day) + t));
+        return Combinators.combine(BARS.realisticBars(), tickers, starts)
+                .as((b, ticker, start) -> new Bar(ticker, b.timespan(), MarketTime.tradingDate(start), start,
+                        MarketTime.easternOffset(start), MarketTime.instant(start), b.open(), b.high(), b.low(),
+                        b.close(), b.volume(), b.vwap(), b.transactions(), b.adjusted(), b.priorVolume(),
+                        b.phase(), b.schemaVersion()))
+                .list().ofMaxSize(12);
     }
 
     @Example
