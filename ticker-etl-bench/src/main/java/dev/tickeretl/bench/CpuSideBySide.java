@@ -31,8 +31,8 @@ import org.openjdk.jmh.infra.Blackhole;
  */
 public final class CpuSideBySide {
 
-    private static final Blackhole BH = new Blackhole(
-            "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+    private static final String BLACKHOLE_PASSWORD =
+            "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.";
     private static final long ROUND_CPU_NANOS = 300_000_000L;
     private static final Map<String, String[]> PATHS = Map.of(
             "serialize", new String[] {"dev.tickeretl.bench.TransformBenchmark", "serializeOnly"},
@@ -42,7 +42,9 @@ public final class CpuSideBySide {
             "storeRead", new String[] {"dev.tickeretl.bench.ReadPathBenchmark", "storeRead"});
 
     /** One build's path: its benchmark object in its own class loader. */
-    private record Variant(String label, ClassLoader loader, Object bench, Method method, int bars) {
+    /** {@code blackhole} is a JMH Blackhole of the build's own class loader, as its methods take. */
+    private record Variant(String label, ClassLoader loader, Object bench, Method method, int bars,
+                           Object blackhole) {
         /** Runs the path once (one benchmark invocation); ServiceLoader lookups see this build's providers. */
         void run() throws Exception {
             Thread thread = Thread.currentThread();
@@ -50,15 +52,17 @@ public final class CpuSideBySide {
             thread.setContextClassLoader(loader);
             try {
                 if (method.getParameterCount() == 1) {
-                    method.invoke(bench, BH);
+                    method.invoke(bench, blackhole);
                 } else {
-                    BH.consume(method.invoke(bench));
+                    SINK.consume(method.invoke(bench));
                 }
             } finally {
                 thread.setContextClassLoader(before);
             }
         }
     }
+
+    private static final Blackhole SINK = new Blackhole(BLACKHOLE_PASSWORD);
 
     private CpuSideBySide() {
     }
@@ -99,17 +103,16 @@ public final class CpuSideBySide {
         try {
             Class<?> benchType = loader.loadClass(type);
             Object bench = benchType.getConstructor().newInstance();
-            int bars;
             if (type.endsWith("TransformBenchmark")) {
                 benchType.getField("data").set(bench, "realistic");
-                bars = benchType.getField("BARS").getInt(null);
-            } else {
-                bars = benchType.getField("BARS").getInt(null);
             }
+            int bars = benchType.getField("BARS").getInt(null);
             benchType.getMethod("setup").invoke(bench);
             Method method = Arrays.stream(benchType.getMethods()).filter(m -> m.getName().equals(methodName))
                     .findFirst().orElseThrow(() -> new IllegalArgumentException(label + " has no " + methodName));
-            return new Variant(label, loader, bench, method, bars);
+            Object blackhole = loader.loadClass(Blackhole.class.getName()).getConstructor(String.class)
+                    .newInstance(BLACKHOLE_PASSWORD);
+            return new Variant(label, loader, bench, method, bars, blackhole);
         } finally {
             thread.setContextClassLoader(before);
         }
