@@ -265,17 +265,20 @@ public final class DataStore implements AutoCloseable {
         int lineNo = 0;
         int start = 0;
         while (start < bytes.length) {
-            int end = start;
-            while (end < bytes.length && bytes[end] != '\n') {
-                end++;
-            }
             lineNo++;
-            Bar bar = fast.parse(bytes, start, end);
-            if (bar == null) {
+            // As in PartitionFile.decode: a line in the writer's shape is parsed without a scan for its end first.
+            Bar bar = fast.parseLine(bytes, start);
+            if (bar != null) {
+                start = fast.lineEnd() + 1;
+            } else {
+                int end = start;
+                while (end < bytes.length && bytes[end] != '\n') {
+                    end++;
+                }
                 String line = new String(bytes, start, end - start, java.nio.charset.StandardCharsets.UTF_8);
                 bar = line.isBlank() ? null : PartitionFile.parseLine(uri().toString(), path, lineNo, line.strip());
+                start = end + 1;
             }
-            start = end + 1;
             if (bar != null) {
                 byTicker.computeIfAbsent(bar.ticker(), t -> new ArrayList<>()).add(bar);
             }

@@ -36,27 +36,24 @@ class StreamMeasurementsTest {
 
     /** Keeps every timing, with what a check said at that moment. */
     private static final class Timings implements Observer {
-        final List<String> names = new CopyOnWriteArrayList<>();
-        final List<Duration> durations = new CopyOnWriteArrayList<>();
+        private record Timing(String name, Duration duration) {
+        }
+
+        final List<Timing> timings = new CopyOnWriteArrayList<>();
         volatile Runnable onRepaired = () -> { };
 
         @Override
         public void time(String name, Duration duration, String... tags) {
-            names.add(name);
-            durations.add(duration);
+            // The check runs before the timing is kept: a test waiting for the timing must not move on (and change
+            // what the check expects) while the check is still reading the store.
             if (name.equals("ticker_etl_repair_duration")) {
                 onRepaired.run();
             }
+            timings.add(new Timing(name, duration));
         }
 
         List<Duration> of(String name) {
-            List<Duration> out = new java.util.ArrayList<>();
-            for (int i = 0; i < names.size(); i++) {
-                if (names.get(i).equals(name)) {
-                    out.add(durations.get(i));
-                }
-            }
-            return out;
+            return timings.stream().filter(t -> t.name().equals(name)).map(Timing::duration).toList();
         }
     }
 
