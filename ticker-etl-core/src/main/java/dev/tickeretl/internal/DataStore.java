@@ -261,28 +261,8 @@ public final class DataStore implements AutoCloseable {
     private Map<String, List<Bar>> decodeSegment(String path, byte[] bytes) {
         // A segment holds many tickers, so no partition membership applies; order within it is arrival order.
         Map<String, List<Bar>> byTicker = new java.util.HashMap<>();
-        BarLineParser fast = new BarLineParser();
-        int lineNo = 0;
-        int start = 0;
-        while (start < bytes.length) {
-            lineNo++;
-            // As in PartitionFile.decode: a line in the writer's shape is parsed without a scan for its end first.
-            Bar bar = fast.parseLine(bytes, start);
-            if (bar != null) {
-                start = fast.lineEnd() + 1;
-            } else {
-                int end = start;
-                while (end < bytes.length && bytes[end] != '\n') {
-                    end++;
-                }
-                String line = new String(bytes, start, end - start, java.nio.charset.StandardCharsets.UTF_8);
-                bar = line.isBlank() ? null : PartitionFile.parseLine(uri().toString(), path, lineNo, line.strip());
-                start = end + 1;
-            }
-            if (bar != null) {
-                byTicker.computeIfAbsent(bar.ticker(), t -> new ArrayList<>()).add(bar);
-            }
-        }
+        PartitionFile.forEachBar(uri().toString(), path, bytes,
+                (lineNo, bar) -> byTicker.computeIfAbsent(bar.ticker(), t -> new ArrayList<>()).add(bar));
         return byTicker;
     }
 

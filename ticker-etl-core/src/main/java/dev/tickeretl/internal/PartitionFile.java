@@ -120,12 +120,68 @@ public final class PartitionFile {
             return Decoded.EMPTY;
         }
         Expected expected = Expected.of(path);
-        // Lines are almost always in strictly increasing start_ms order (the writer sorts them): such bars are
-        // appended to a list. Only a line out of order or repeating a key moves them into a map that orders and
-        // de-duplicates, as all lines went through before (a TreeMap.put per bar was a tenth of the decode).
-        List<Bar> inOrder = new ArrayList<>(bytes.length / 320 + 1);
-        TreeMap<Long, Bar> byStart = null;
-        List<Problem> problems = new ArrayList<>();
+        InOrder collected = new InOrder(bytes.length / 320 + 1);
+        forEachBar(store, path, bytes, (lineNo, bar) -> {
+            String mismatch = expected == null ? null : expected.mismatch(bar);
+            if (mismatch != null) {
+                collected.problems.add(new Problem(QualityCheck.FOREIGN_LINE, lineNo, bar, mismatch));
+            } else {
+                collected.add(lineNo, bar);
+            }
+        });
+        return new Decoded(collected.bars(), collected.problems);
+    }
+
+    /**
+     * A partition's bars by {@code start_ms}, the last line of a key winning. Lines are almost always in strictly
+     * increasing order (the writer sorts them): such bars are appended to a list. Only a line out of order or
+     * repeating a key moves them into a map that orders and de-duplicates (a TreeMap.put per bar was a tenth of
+     * the decode).
+     */
+    private static final class InOrder {
+        final List<Problem> problems = new ArrayList<>();
+        private final List<Bar> inOrder;
+        private TreeMap<Long, Bar> byStart;
+
+        InOrder(int expected) {
+            inOrder = new ArrayList<>(expected);
+        }
+
+        void add(int lineNo, Bar bar) {
+            if (byStart == null) {
+                if (inOrder.isEmpty() || bar.startMs() > inOrder.get(inOrder.size() - 1).startMs()) {
+                    inOrder.add(bar);
+                    return;
+                }
+                byStart = new TreeMap<>();
+                for (Bar b : inOrder) {
+                    byStart.put(b.startMs(), b);
+                }
+            }
+            if (byStart.put(bar.startMs(), bar) != null) {
+                problems.add(new Problem(QualityCheck.DUPLICATE_KEY, lineNo, bar, "key " + bar.ticker() + "/"
+                        + bar.timespan().wireName() + "/" + bar.startMs() + " (" + bar.tradingDate()
+                        + ") repeats an earlier line; the later one is kept"));
+            }
+        }
+
+        List<Bar> bars() {
+            return byStart == null ? inOrder : new ArrayList<>(byStart.values());
+        }
+    }
+
+    /** Takes each bar of a file with its 1-based line number. */
+    interface LineConsumer {
+        void accept(int lineNo, Bar bar);
+    }
+
+    /**
+     * Hands over the bar of every non-blank line of {@code bytes} (data-contract JSON Lines of a partition or a
+     * segment at {@code path}), in file order.
+     *
+     * @throws StoreException naming the store, the file and the line when a line is not a bar
+     */
+    static void forEachBar(String store, String path, byte[] bytes, LineConsumer consumer) {
         BarLineParser fast = new BarLineParser();
         int lineNo = 0;
         int start = 0;
@@ -148,28 +204,8 @@ public final class PartitionFile {
                 }
                 bar = parseLine(store, path, lineNo, line.strip());
             }
-            String mismatch = expected == null ? null : expected.mismatch(bar);
-            if (mismatch != null) {
-                problems.add(new Problem(QualityCheck.FOREIGN_LINE, lineNo, bar, mismatch));
-                continue;
-            }
-            if (byStart == null) {
-                if (inOrder.isEmpty() || bar.startMs() > inOrder.get(inOrder.size() - 1).startMs()) {
-                    inOrder.add(bar);
-                    continue;
-                }
-                byStart = new TreeMap<>();
-                for (Bar b : inOrder) {
-                    byStart.put(b.startMs(), b);
-                }
-            }
-            if (byStart.put(bar.startMs(), bar) != null) {
-                problems.add(new Problem(QualityCheck.DUPLICATE_KEY, lineNo, bar, "key " + bar.ticker() + "/"
-                        + bar.timespan().wireName() + "/" + bar.startMs() + " (" + bar.tradingDate()
-                        + ") repeats an earlier line; the later one is kept"));
-            }
+            consumer.accept(lineNo, bar);
         }
-        return new Decoded(byStart == null ? inOrder : new ArrayList<>(byStart.values()), problems);
     }
 
     static Bar parseLine(String store, String path, int lineNo, String line) {
