@@ -244,12 +244,12 @@ class BarLineParserProperties {
         return new ArrayList<>(bars.values());
     }
 
-    private interface Attempt {
+    interface Attempt {
         Object get() throws Exception;
     }
 
     /** The value, or the exception's class and message, so that two outcomes compare with equals. */
-    private static Object outcome(Attempt attempt) {
+    static Object outcome(Attempt attempt) {
         try {
             return attempt.get();
         } catch (Exception e) {

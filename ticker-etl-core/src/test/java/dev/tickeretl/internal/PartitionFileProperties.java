@@ -38,8 +38,8 @@ class PartitionFileProperties {
     void decodingEqualsReadingEachLineWithJacksonIntoAMap(@ForAll("partitions") Sample sample) {
         Statistics.label("order").collect(sample.kind());
         Statistics.label("ending").collect(sample.ending());
-        Object expected = outcome(() -> decodeWithJackson(sample.bytes()));
-        Object actual = outcome(() -> PartitionFile.decode("test", HOME, sample.bytes()));
+        Object expected = BarLineParserProperties.outcome(() -> decodeWithJackson(sample.bytes()));
+        Object actual = BarLineParserProperties.outcome(() -> PartitionFile.decode("test", HOME, sample.bytes()));
         assertThat(actual).isEqualTo(expected);
         Statistics.label("order").coverage(c -> {
             c.check("in order").percentage(p -> p > 8);
@@ -227,17 +227,5 @@ class PartitionFileProperties {
             }
         }
         return new PartitionFile.Decoded(new ArrayList<>(byStart.values()), problems);
-    }
-
-    private interface Attempt {
-        Object get() throws Exception;
-    }
-
-    private static Object outcome(Attempt attempt) {
-        try {
-            return attempt.get();
-        } catch (Exception e) {
-            return e.getClass().getName() + ": " + e.getMessage();
-        }
     }
 }
