@@ -6,9 +6,7 @@ import dev.tickeretl.Timespan;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.function.Function;
 
 import static dev.tickeretl.internal.AsciiBuffer.ascii;
@@ -26,8 +24,9 @@ final class BarLines {
 
     // The constant parts of a line, in field order (the order of Bar's @JsonPropertyOrder).
     private static final byte[] TICKER = encode("{\"ticker\":\"");
-    private static final byte[] TIMESPAN = encode("\",\"timespan\":\"");
-    private static final byte[] TRADING_DATE = encode("\",\"trading_date\":\"");
+    /** From the ticker's closing quote to the trading date's opening one, per timespan: one copy, not three. */
+    private static final byte[][] TIMESPAN_TO_DATE = labels(Timespan.values(),
+            t -> "\",\"timespan\":\"" + t.wireName() + "\",\"trading_date\":\"");
     private static final byte[] START_MS = encode("\",\"start_ms\":");
     private static final byte[] START_ET = encode(",\"start_et\":\"");
     private static final byte[] START_UTC = encode("\",\"start_utc\":\"");
@@ -40,23 +39,22 @@ final class BarLines {
     private static final byte[] TRANSACTIONS = encode(",\"transactions\":");
     private static final byte[] ADJUSTED_TRUE = encode(",\"adjusted\":true,\"prior_volume\":");
     private static final byte[] ADJUSTED_FALSE = encode(",\"adjusted\":false,\"prior_volume\":");
-    private static final byte[] PHASE = encode(",\"phase\":\"");
-    private static final byte[] PHASE_NULL = encode(",\"phase\":null");
-    private static final byte[] QUOTE = encode("\"");
-    private static final byte[] SCHEMA_VERSION = encode(",\"schema_version\":");
+    /** From after prior_volume to the schema version's value, per phase, and for none. */
+    private static final byte[][] PHASE_TO_SCHEMA = labels(Phase.values(),
+            ph -> ",\"phase\":\"" + ph.label() + "\",\"schema_version\":");
+    private static final byte[] NO_PHASE_TO_SCHEMA = encode(",\"phase\":null,\"schema_version\":");
     private static final byte[] NULL = encode("null");
-    private static final byte[][] TIMESPANS = labels(Timespan.values(), Timespan::wireName);
-    private static final byte[][] PHASES = labels(Phase.values(), Phase::label);
 
     /**
      * The longest a line can be besides its ticker: the constant parts, the dates and times, and ten numbers at
      * their longest.
      */
-    private static final int MAX_FIXED_LENGTH = TICKER.length + TIMESPAN.length + 8 + TRADING_DATE.length + 10
-            + START_MS.length + START_ET.length + 25 + START_UTC.length + 19 + OPEN.length + HIGH.length + LOW.length
-            + CLOSE.length + VOLUME.length + VWAP.length + TRANSACTIONS.length + ADJUSTED_FALSE.length
-            + PHASE.length + 8 + SCHEMA_VERSION.length + 1 + 10 * AsciiBuffer.MAX_NUMBER_LENGTH;
+    private static final int MAX_FIXED_LENGTH = TICKER.length + longest(TIMESPAN_TO_DATE) + 10 + START_MS.length
+            + START_ET.length + 25 + START_UTC.length + 19 + OPEN.length + HIGH.length + LOW.length + CLOSE.length
+            + VOLUME.length + VWAP.length + TRANSACTIONS.length + ADJUSTED_FALSE.length
+            + Math.max(longest(PHASE_TO_SCHEMA), NO_PHASE_TO_SCHEMA.length) + 1 + 10 * AsciiBuffer.MAX_NUMBER_LENGTH;
 
+    private static final long SECONDS_PER_DAY = 86_400;
     private static final long FIRST_SECOND = -30_610_224_000L; // 1000-01-01T00:00:00Z
     private static final long LAST_SECOND = 253_402_300_799L; // 9999-12-31T23:59:59Z
 
@@ -84,10 +82,10 @@ final class BarLines {
         }
         OffsetDateTime et = bar.startEt();
         LocalDate date = bar.tradingDate();
-        LocalDateTime utc = LocalDateTime.ofEpochSecond(bar.startUtc().getEpochSecond(), 0, ZoneOffset.UTC);
-        p = put(b, p, TIMESPAN);
-        p = put(b, p, TIMESPANS[bar.timespan().ordinal()]);
-        p = put(b, p, TRADING_DATE);
+        long utcSecond = bar.startUtc().getEpochSecond();
+        long utcDay = Math.floorDiv(utcSecond, SECONDS_PER_DAY);
+        int utcSecondOfDay = (int) Math.floorMod(utcSecond, SECONDS_PER_DAY);
+        p = put(b, p, TIMESPAN_TO_DATE[bar.timespan().ordinal()]);
         int datePos = p;
         p = date(b, p, date.getYear(), date.getMonthValue(), date.getDayOfMonth());
         p = put(b, p, START_MS);
@@ -100,9 +98,14 @@ final class BarLines {
         p = time(b, p, et.getHour(), et.getMinute(), et.getSecond());
         p = offset(b, p, et.getOffset().getTotalSeconds());
         p = put(b, p, START_UTC);
-        p = sameDate(et.toLocalDate(), utc.getYear(), utc.getMonthValue(), utc.getDayOfMonth())
-                ? copyDate(b, etDatePos, p) : date(b, p, utc.getYear(), utc.getMonthValue(), utc.getDayOfMonth());
-        p = time(b, p, utc.getHour(), utc.getMinute(), utc.getSecond());
+        // Comparing epoch days is cheaper than making the UTC date (LocalDate.ofEpochDay), needed only when they differ.
+        if (utcDay == et.toLocalDate().toEpochDay()) {
+            p = copyDate(b, etDatePos, p);
+        } else {
+            LocalDate utcDate = LocalDate.ofEpochDay(utcDay);
+            p = date(b, p, utcDate.getYear(), utcDate.getMonthValue(), utcDate.getDayOfMonth());
+        }
+        p = time(b, p, utcSecondOfDay / 3600, utcSecondOfDay / 60 % 60, utcSecondOfDay % 60);
         p = put(b, p, OPEN);
         p = decimal(b, p, bar.open());
         p = put(b, p, HIGH);
@@ -119,14 +122,7 @@ final class BarLines {
         p = bar.transactions() == null ? put(b, p, NULL) : decimal(b, p, bar.transactions().longValue());
         p = put(b, p, bar.adjusted() ? ADJUSTED_TRUE : ADJUSTED_FALSE);
         p = bar.priorVolume() == null ? put(b, p, NULL) : decimal(b, p, bar.priorVolume().doubleValue());
-        if (bar.phase() == null) {
-            p = put(b, p, PHASE_NULL);
-        } else {
-            p = put(b, p, PHASE);
-            p = put(b, p, PHASES[bar.phase().ordinal()]);
-            b[p++] = '"';
-        }
-        p = put(b, p, SCHEMA_VERSION);
+        p = put(b, p, bar.phase() == null ? NO_PHASE_TO_SCHEMA : PHASE_TO_SCHEMA[bar.phase().ordinal()]);
         p = decimal(b, p, bar.schemaVersion());
         b[p++] = '}';
         out.advanceTo(p);
@@ -135,6 +131,14 @@ final class BarLines {
 
     private static byte[] encode(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static int longest(byte[][] arrays) {
+        int longest = 0;
+        for (byte[] a : arrays) {
+            longest = Math.max(longest, a.length);
+        }
+        return longest;
     }
 
     private static <E extends Enum<E>> byte[][] labels(E[] values, Function<E, String> label) {
