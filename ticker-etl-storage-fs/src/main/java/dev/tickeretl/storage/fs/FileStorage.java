@@ -17,11 +17,15 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -41,10 +45,17 @@ final class FileStorage implements Storage {
     /** Temp files start with '.' and end with ".tmp": hidden from people and from query globs like *.jsonl. */
     private static final String TEMP_SUFFIX = ".tmp";
     private static final String LOCK_SUFFIX = ".lock";
+    /**
+     * A temp file of a {@link #create}d name this old was left by a writer that died before its rename: nobody takes
+     * this long to write one file, and nobody else would ever remove it (the name was never published).
+     */
+    static final Duration STALE_TEMP_AGE = Duration.ofMinutes(15);
 
     private final URI uri;
     private final Path root;
     private final boolean readOnly;
+    /** Directories whose stale temp files this instance has swept: once each, at its first create there. */
+    private final Set<Path> swept = ConcurrentHashMap.newKeySet();
 
     FileStorage(URI uri, Path root, boolean readOnly) {
         this.uri = uri;
@@ -164,6 +175,9 @@ final class FileStorage implements Storage {
         Path dir = file.getParent();
         try {
             boolean newDirectory = createDirectories(dir);
+            if (swept.add(dir)) {
+                removeStaleTemps(dir);
+            }
             replaceAtomically(file, bytes);
             if (newDirectory) {
                 syncAncestors(dir);
@@ -309,6 +323,33 @@ final class FileStorage implements Storage {
                     LOG.info("Removed {} left by an interrupted write", debris);
                 }
             }
+        }
+    }
+
+    /**
+     * Removes the temp files in {@code dir} older than {@link #STALE_TEMP_AGE}: what processes killed mid-create left.
+     * Best effort: a file that cannot be read or removed stays, and the write goes on.
+     */
+    private static void removeStaleTemps(Path dir) {
+        Instant staleBefore = Instant.now().minus(STALE_TEMP_AGE);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(".") && n.endsWith(TEMP_SUFFIX);
+        })) {
+            for (Path temp : entries) {
+                try {
+                    boolean stale = Files.getLastModifiedTime(temp).toInstant().isBefore(staleBefore);
+                    if (stale && Files.deleteIfExists(temp)) {
+                        LOG.info("Removed {} left by an interrupted write", temp);
+                    }
+                } catch (NoSuchFileException e) {
+                    // Renamed or removed meanwhile.
+                } catch (IOException e) {
+                    LOG.warn("Cannot remove temp file {}: {}", temp, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot look for temp files left in {}: {}", dir, e.getMessage());
         }
     }
 

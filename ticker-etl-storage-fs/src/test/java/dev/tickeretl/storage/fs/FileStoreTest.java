@@ -374,4 +374,26 @@ class FileStoreTest {
                 .hasSize(20);
     }
 
+    @Test
+    void tempFilesOfSegmentWritesKilledBeforeTheirRenameAreRemovedByTheNextWriter() throws IOException {
+        Path segments = root.resolve(StoreLayout.segmentsDirectory(Timespan.MINUTE, false));
+        Files.createDirectories(segments);
+        // What a process killed between writing a segment's temp file and renaming it leaves: nothing else ever
+        // removes it, since the segment's name was never published.
+        Path stale = segments.resolve(".0001704205800000000-run-0.jsonl.k3j4q.tmp");
+        Files.writeString(stale, "{\"ticker\":\"AA");
+        Files.setLastModifiedTime(stale,
+                FileTime.from(Instant.now().minus(FileStorage.STALE_TEMP_AGE.multipliedBy(2))));
+        // A live writer's temp file (another process, mid-write) is seconds old and must be left alone.
+        Path live = segments.resolve(".0001704205860000000-run-9.jsonl.x7.tmp");
+        Files.writeString(live, "{\"ticker\":\"MS");
+
+        store.appendSegment(Timespan.MINUTE, false, List.of(TestBars.untagged(TestBars.withAdjusted(
+                TestBars.minute("AAPL", LocalDateTime.of(2024, 1, 2, 9, 30)), false))), "run-1");
+
+        assertThat(stale).doesNotExist();
+        assertThat(live).exists();
+        assertThat(store.read("AAPL", Timespan.MINUTE, false, LocalDate.of(2024, 1, 2), LocalDate.of(2024, 1, 2)))
+                .hasSize(1);
+    }
 }
