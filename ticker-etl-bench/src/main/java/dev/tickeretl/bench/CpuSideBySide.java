@@ -45,6 +45,15 @@ public final class CpuSideBySide {
     /** {@code blackhole} is a JMH Blackhole of the build's own class loader, as its methods take. */
     private record Variant(String label, ClassLoader loader, Object bench, Method method, int bars,
                            Object blackhole) {
+        /** Removes what the benchmark's set-up made (ReadPathBenchmark's store directory). */
+        void tearDown() throws Exception {
+            Method tearDown = Arrays.stream(bench.getClass().getMethods())
+                    .filter(m -> m.getName().equals("tearDown") && m.getParameterCount() == 0).findFirst().orElse(null);
+            if (tearDown != null) {
+                tearDown.invoke(bench);
+            }
+        }
+
         /** Runs the path once (one benchmark invocation); ServiceLoader lookups see this build's providers. */
         void run() throws Exception {
             Thread thread = Thread.currentThread();
@@ -87,7 +96,13 @@ public final class CpuSideBySide {
                 String[] labelJar = args[i].split("=", 2);
                 variants.add(variant(labelJar[0], labelJar[1], target[0], target[1]));
             }
-            measure(path, variants, rounds);
+            try {
+                measure(path, variants, rounds);
+            } finally {
+                for (Variant v : variants) {
+                    v.tearDown();
+                }
+            }
         }
         System.out.println("(" + rounds + " rounds of " + ROUND_CPU_NANOS / 1_000_000 + " CPU-ms per build and path,"
                 + " after 4 s of warm-up each)");
