@@ -66,6 +66,40 @@ class BarLineParserProperties {
         assertSameAsJackson(line);
     }
 
+    @Property(tries = 3000)
+    void numbersOfAnyLengthAreReadExactlyAsJacksonReadsThem(@ForAll("realisticBars") Bar bar,
+            @ForAll("numbers") String high, @ForAll("numbers") String vwap) {
+        String line = JsonCodec.toJson(bar).replaceFirst("\"high\":[^,]*,", "\"high\":" + high + ",")
+                .replaceFirst("\"vwap\":[^,]*,", "\"vwap\":" + vwap + ",");
+        Bar fast = parseFast(line);
+
+        assertThat(fast).as(line).isNotNull().isEqualTo(JsonCodec.parseBar(line));
+    }
+
+    @Property(tries = 500)
+    void aLineCutInsideANumberIsNotReadWhateverFollowsInTheArray(@ForAll("realisticBars") Bar bar,
+            @ForAll("numbers") String high) {
+        String line = JsonCodec.toJson(bar).replaceFirst("\"high\":[^,]*,", "\"high\":" + high + ",");
+        int cut = line.indexOf("\"high\":") + "\"high\":".length() + high.length() / 2;
+        byte[] bytes = (line + "\n" + line).getBytes(StandardCharsets.US_ASCII);
+
+        // The digits after the cut belong to no line this parse may read: the bar ends early.
+        assertThat(new BarLineParser().parse(bytes, 0, cut)).isNull();
+    }
+
+    /** Plain JSON numbers of 1 to 20 integer digits, 0 to 20 fraction digits and an optional exponent. */
+    @Provide
+    Arbitrary<String> numbers() {
+        Arbitrary<String> integer = Arbitraries.oneOf(Arbitraries.just("0"),
+                Combinators.combine(Arbitraries.chars().range('1', '9'), Arbitraries.strings().numeric()
+                        .ofMaxLength(19)).as((first, rest) -> first + rest));
+        Arbitrary<String> fraction = Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(20).map(f -> "." + f)
+                .injectNull(0.3).map(f -> f == null ? "" : f);
+        Arbitrary<String> exponent = Arbitraries.integers().between(-30, 30).map(x -> "e" + x).injectNull(0.8)
+                .map(x -> x == null ? "" : x);
+        return Combinators.combine(integer, fraction, exponent).as((i, f, x) -> i + f + x);
+    }
+
     @Property(tries = 1000)
     void aPartitionFileDecodesExactlyAsJacksonReadingLineByLine(@ForAll("files") byte[] file) {
         Object expected = outcome(() -> decodeWithJackson(file));
