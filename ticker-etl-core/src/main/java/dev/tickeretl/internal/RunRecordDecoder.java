@@ -302,65 +302,35 @@ final class RunRecordDecoder {
     }
 
     private static Instant instant(JsonNode o, String name) {
-        String text = text(o, name);
-        if (text == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new NotPlain(name);
-        }
+        return parsed(o, name, Instant::parse);
     }
 
     private static LocalDate date(JsonNode o, String name) {
+        return parsed(o, name, LocalDate::parse);
+    }
+
+    private static Timespan timespan(JsonNode o, String name) {
+        return parsed(o, name, Timespan::fromWireName);
+    }
+
+    private static RunStatus runStatus(JsonNode o, String name) {
+        return parsed(o, name, RunStatus::valueOf);
+    }
+
+    private static Severity severity(JsonNode o, String name) {
+        return parsed(o, name, Severity::valueOf);
+    }
+
+    /** A text field read with {@code parse}; null when absent or null; NotPlain when {@code parse} refuses it. */
+    private static <T> T parsed(JsonNode o, String name, Function<String, T> parse) {
         String text = text(o, name);
         if (text == null) {
             return null;
         }
         try {
-            return LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
+            return parse.apply(text);
+        } catch (DateTimeParseException | IllegalArgumentException e) {
             throw new NotPlain(name);
         }
-    }
-
-    private static Timespan timespan(JsonNode o, String name) {
-        String text = text(o, name);
-        if (text == null) {
-            return null;
-        }
-        for (Timespan t : Timespan.values()) {
-            if (t.wireName().equals(text)) {
-                return t;
-            }
-        }
-        throw new NotPlain(name);
-    }
-
-    private static RunStatus runStatus(JsonNode o, String name) {
-        String text = text(o, name);
-        if (text == null) {
-            return null;
-        }
-        for (RunStatus s : RunStatus.values()) {
-            if (s.name().equals(text)) {
-                return s;
-            }
-        }
-        throw new NotPlain(name);
-    }
-
-    private static Severity severity(JsonNode o, String name) {
-        String text = text(o, name);
-        if (text == null) {
-            return null;
-        }
-        for (Severity s : Severity.values()) {
-            if (s.name().equals(text)) {
-                return s;
-            }
-        }
-        throw new NotPlain(name);
     }
 }
