@@ -204,15 +204,7 @@ public final class PrometheusServer implements AutoCloseable {
     /** Stops the server: SIGTERM, then SIGKILL if it has not ended within 15 s. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process, STOP_LIMIT);
     }
 
     /** A port below Linux's ephemeral range (32768+), so that no outgoing connection takes it before Prometheus. */
