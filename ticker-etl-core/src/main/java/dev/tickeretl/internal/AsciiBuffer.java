@@ -219,8 +219,9 @@ public final class AsciiBuffer {
     /** See {@link #shortDecimal(double)}; returns -1, with nothing written, outside its domain. */
     static int shortDecimal(byte[] b, int p, double value) {
         if (value >= 0.001 && value < 10_000_000.0) {
-            // As in shortestScaled: if any m / 10^k, k <= 4, reads back as value, then m4 = rint(value * 10^4) does,
-            // and the shortest form is m4's digits without the trailing zeros of its last four.
+            // If any m / 10^k, k <= 4, reads back as value, then m4 = rint(value * 10^4) does (the rounding errors
+            // scaled by 10^4 stay far below one half), and the shortest form is m4's digits without the trailing
+            // zeros of its last four.
             long m4 = (long) Math.rint(value * 10_000.0);
             return m4 / 10_000.0 == value ? plain(b, p, m4) : -1;
         }
@@ -232,7 +233,7 @@ public final class AsciiBuffer {
             if (value >= 10_000_000_000.0) {
                 return -1;
             }
-            long packed = shortestScaled(value, 1, 1L << 60);
+            long packed = shortestScaled(value);
             // value is within half an ulp of m / 10^k, and that is at least 10^-k from any other integer, so the
             // truncated value is the integer part of m / 10^k and sets the exponent.
             return packed < 0 ? -1 : scientific(b, p, packed >>> 3, digitCount(whole) - 1);
@@ -260,15 +261,12 @@ public final class AsciiBuffer {
     }
 
     /**
-     * The shortest {@code m / 10^k}, {@code fromK <= k <= 4}, that reads back as {@code value}, packed as
-     * {@code m << 3 | k}; -1 when none has {@code k <= 4} and {@code m < maxExclusive}. Callers pass values below
-     * 10^10, whose rounding errors scaled by 10^4 stay far below one half.
+     * The shortest {@code m / 10^k}, {@code k <= 4}, that reads back as {@code value}, a fraction below 10^10, packed
+     * as {@code m << 3 | k}; -1 when there is none. As in the plain path: if any such form reads back, then
+     * {@code m4 = rint(value * 10^4)} does (the rounding errors scaled by 10^4 stay far below one half), and the
+     * shortest is m4 without its trailing zeros; k stays at least 1, the value being no whole number.
      */
-    private static long shortestScaled(double value, int fromK, long maxExclusive) {
-        // One candidate decides it: if m / 10^k reads back for some k <= 4, then rounding value * 10^4 gives
-        // exactly m * 10^(4-k) (the scaled rounding errors stay below one half), and that reads back too. So the
-        // shortest form is that candidate without its trailing zeros, and one division checks it; trying k = 0..4
-        // in turn cost up to five.
+    private static long shortestScaled(double value) {
         long m = (long) Math.rint(value * 10_000.0);
         // m and 10^4 are exact doubles, so the division is the correctly rounded m / 10^4: exactly the double that
         // parsing the decimal m / 10^4 yields.
@@ -276,11 +274,11 @@ public final class AsciiBuffer {
             return -1;
         }
         int k = 4;
-        while (k > fromK && m % 10 == 0) {
+        while (k > 1 && m % 10 == 0) {
             m /= 10;
             k--;
         }
-        return m < maxExclusive ? m << 3 | k : -1;
+        return m << 3 | k;
     }
 
     /**

@@ -93,7 +93,7 @@ final class BarLines {
         p = put(b, p, START_ET);
         // The three dates of a bar are nearly always one day: copy the first instead of formatting it again.
         int etDatePos = p;
-        p = sameDate(date, et.getYear(), et.getMonthValue(), et.getDayOfMonth()) ? copyDate(b, datePos, p)
+        p = date.equals(et.toLocalDate()) ? copyDate(b, datePos, p)
                 : date(b, p, et.getYear(), et.getMonthValue(), et.getDayOfMonth());
         p = time(b, p, et.getHour(), et.getMinute(), et.getSecond());
         p = offset(b, p, et.getOffset().getTotalSeconds());
@@ -192,10 +192,6 @@ final class BarLines {
         p = twoDigits(b, p + 1, month);
         b[p] = '-';
         return twoDigits(b, p + 1, day);
-    }
-
-    private static boolean sameDate(LocalDate date, int year, int month, int day) {
-        return date.getDayOfMonth() == day && date.getMonthValue() == month && date.getYear() == year;
     }
 
     /** The ten bytes of a date already written at {@code from}. */

@@ -45,9 +45,7 @@ class BarLinesProperties {
     void aBarLeftToJacksonLeavesTheBufferAsItWas(@ForAll("realisticBars") Bar bar,
             @ForAll("tickersJacksonMustWrite") String ticker) {
         AsciiBuffer out = new AsciiBuffer(16).ascii("earlier line\n");
-        Bar odd = new Bar(ticker, bar.timespan(), bar.tradingDate(), bar.startMs(), bar.startEt(), bar.startUtc(),
-                bar.open(), bar.high(), bar.low(), bar.close(), bar.volume(), bar.vwap(), bar.transactions(),
-                bar.adjusted(), bar.priorVolume(), bar.phase(), bar.schemaVersion());
+        Bar odd = withTicker(bar, ticker);
 
         assertThat(BarLines.append(odd, out)).isFalse();
         assertThat(out.toAsciiString()).isEqualTo("earlier line\n");
@@ -58,12 +56,16 @@ class BarLinesProperties {
     @Property(tries = 200)
     void linesOfLongTickersMatchJacksonToo(@ForAll("realisticBars") Bar bar,
             @ForAll @net.jqwik.api.constraints.IntRange(min = 60, max = 3000) int length) {
-        Bar wide = new Bar("W".repeat(length), bar.timespan(), bar.tradingDate(), bar.startMs(), bar.startEt(),
-                bar.startUtc(), bar.open(), bar.high(), bar.low(), bar.close(), bar.volume(), bar.vwap(),
-                bar.transactions(), bar.adjusted(), bar.priorVolume(), bar.phase(), bar.schemaVersion());
+        Bar wide = withTicker(bar, "W".repeat(length));
 
         assertThat(JsonCodec.toJson(wide)).isEqualTo(JsonCodec.toJsonWithJackson(wide));
         assertThat(JsonCodec.toJson(bar)).isEqualTo(JsonCodec.toJsonWithJackson(bar));
+    }
+
+    private static Bar withTicker(Bar bar, String ticker) {
+        return new Bar(ticker, bar.timespan(), bar.tradingDate(), bar.startMs(), bar.startEt(), bar.startUtc(),
+                bar.open(), bar.high(), bar.low(), bar.close(), bar.volume(), bar.vwap(), bar.transactions(),
+                bar.adjusted(), bar.priorVolume(), bar.phase(), bar.schemaVersion());
     }
 
     @Provide
